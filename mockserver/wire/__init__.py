@@ -1,0 +1,1 @@
+"""Byte-level wire codecs that know nothing of providers (AWS event-stream, SSE)."""
