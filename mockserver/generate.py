@@ -1,0 +1,198 @@
+"""Deterministic replies: the same request and seed always give the same text, tool calls and usage."""
+
+import hashlib
+import json
+import math
+import random
+import re
+from typing import Any
+
+from mockserver.chat import ChatQuery, Reply, ToolCall
+
+__all__ = ["count_tokens", "finish_reply", "generate_reply", "instance_from_schema", "prompt_tokens", "rng_for", "tokenize"]
+
+# Pieces of roughly one Llama-4 token each: a word is cut every five characters, punctuation
+# stands alone, leading spaces stick to the next piece. An approximation (the real tokenizer
+# is a 200k-entry BPE that is not redistributable here); English prose averages ~4 chars/token.
+_TOKEN = re.compile(r"\s*(?:\w{1,5}|[^\w\s])|\s+")
+_PER_MESSAGE = 4  # <|header_start|>role<|header_end|> ... <|eot|> around each turn
+_PER_IMAGE = 145  # one 336px tile of 144 patches + a tile separator; real counts vary with size
+_PRIMING = 3  # <|begin_of_text|> + the assistant header that primes the reply
+
+_SENTENCES = [
+    "Llama 4 is a mixture-of-experts model with 17 billion active parameters.",
+    "Here is a short answer to your question.",
+    "The mock server produced this reply deterministically from your request.",
+    "Every request with the same messages and seed gets the same words back.",
+    "Token counts are estimated so that usage and cost look plausible.",
+    "You can replace this text by adding a fixture that matches your prompt.",
+    "Streaming splits the same text into several small deltas.",
+    "Nothing here left your machine, and nothing was billed.",
+    "Maverick uses 128 experts, while Scout uses 16 experts.",
+    "Both models accept text and images as input.",
+]
+
+
+def tokenize(text: str) -> list[str]:
+    """Cut text into token-sized pieces whose concatenation is the text."""
+    return _TOKEN.findall(text)
+
+
+def count_tokens(text: str) -> int:
+    """Approximate the number of Llama 4 tokens in ``text``."""
+    return len(tokenize(text))
+
+
+def prompt_tokens(query: ChatQuery) -> int:
+    """Approximate prompt tokens: text, chat-template overhead, images and tool definitions."""
+    total = _PRIMING
+    for message in query.messages:
+        total += _PER_MESSAGE + count_tokens(message.text) + _PER_IMAGE * message.images
+        for call in message.tool_calls:
+            total += count_tokens(json.dumps(call, sort_keys=True))
+    for tool in query.tools:
+        total += count_tokens(json.dumps({"name": tool.name, "description": tool.description, "parameters": tool.parameters}))
+    if query.response_schema:
+        total += count_tokens(json.dumps(query.response_schema))
+    return total
+
+
+def rng_for(query: ChatQuery, config_seed: int) -> random.Random:
+    """A random generator seeded by the conversation, the request ``seed`` and the mock's seed."""
+    material = json.dumps(
+        {
+            "family": query.family,
+            "messages": [[m.role, m.text, m.images, m.tool_call_id] for m in query.messages],
+            "tools": [t.name for t in query.tools],
+            "seed": query.seed,
+            "mock_seed": config_seed,
+            "schema": query.response_schema,
+        },
+        sort_keys=True,
+    )
+    return random.Random(int.from_bytes(hashlib.sha256(material.encode()).digest()[:8], "big"))
+
+
+def generate_reply(query: ChatQuery, config_seed: int) -> Reply:
+    """Make up a plausible reply: a tool call when tools are on offer, JSON when a schema is asked for."""
+    rng = rng_for(query, config_seed)
+    tool = _tool_to_call(query)
+    if tool is not None:
+        arguments = instance_from_schema(tool.parameters, rng)
+        call = ToolCall(_call_id(rng), tool.name, arguments if isinstance(arguments, dict) else {})
+        return finish_reply(query, "", [call])
+    if query.response_schema is not None:
+        text = json.dumps(instance_from_schema(query.response_schema, rng))
+    elif query.json_mode:
+        text = json.dumps({"answer": rng.choice(_SENTENCES)})
+    else:
+        count = rng.randint(1, 4)
+        text = " ".join(rng.sample(_SENTENCES, count))
+    return finish_reply(query, text, [])
+
+
+def _tool_to_call(query: ChatQuery) -> Any:
+    if not query.tools or query.tool_choice == "none" or query.answers_tool:
+        return None
+    if query.tool_choice not in (None, "auto", "required"):
+        for tool in query.tools:
+            if tool.name == query.tool_choice:
+                return tool
+    return query.tools[0]
+
+
+def _call_id(rng: random.Random) -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "call_" + "".join(rng.choice(alphabet) for _ in range(24))
+
+
+def finish_reply(query: ChatQuery, text: str, tool_calls: list[ToolCall], fixture: str | None = None) -> Reply:
+    """Apply ``stop`` and ``max_tokens`` to a reply's text and count its usage."""
+    finish: Any = "tool_calls" if tool_calls else "stop"
+    stop_hit = None
+    for stop in query.stop:
+        index = text.find(stop) if stop else -1
+        if index >= 0 and (stop_hit is None or index < text.find(stop_hit)):
+            stop_hit = stop
+    if stop_hit is not None:
+        text = text[: text.find(stop_hit)]
+    pieces = tokenize(text)
+    completion = len(pieces) + sum(count_tokens(json.dumps(c.arguments)) + 3 for c in tool_calls)
+    if query.max_tokens is not None and completion > query.max_tokens:
+        pieces = pieces[: query.max_tokens]
+        text = "".join(pieces)
+        completion = query.max_tokens
+        tool_calls, finish, stop_hit = [], "length", None
+    completion = max(completion, 1)  # the end-of-turn token is always generated and billed
+    return Reply(text, tool_calls, finish, prompt_tokens(query), completion, stop_hit, _group(pieces), fixture)
+
+
+def _group(pieces: list[str], size: int = 3) -> list[str]:
+    """Join token pieces into stream deltas of a few tokens, as providers flush them."""
+    return ["".join(pieces[i : i + size]) for i in range(0, len(pieces), size)]
+
+
+def instance_from_schema(schema: Any, rng: random.Random, root: Any = None, depth: int = 0) -> Any:
+    """Build a value that validates against a (reasonable) JSON Schema."""
+    root = schema if root is None else root
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    if "$ref" in schema:
+        target: Any = root
+        for part in str(schema["$ref"]).lstrip("#/").split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return instance_from_schema(target, rng, root, depth + 1)
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return rng.choice(schema["enum"])
+    for key in ("anyOf", "oneOf"):
+        if schema.get(key):
+            return instance_from_schema(schema[key][0], rng, root, depth + 1)
+    if schema.get("allOf"):
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            merged.update(part)
+        return instance_from_schema(merged, rng, root, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "string"
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {name: instance_from_schema(sub, rng, root, depth + 1) for name, sub in props.items()}
+    if kind == "array":
+        low = int(schema.get("minItems", 1))
+        high = max(low, min(int(schema.get("maxItems", low + 1)), low + 2))
+        return [instance_from_schema(schema.get("items", {}), rng, root, depth + 1) for _ in range(rng.randint(low, high))]
+    if kind in ("integer", "number"):
+        return _number(schema, rng, kind == "integer")
+    if kind == "boolean":
+        return rng.random() < 0.5
+    if kind == "null":
+        return None
+    return _string(schema, rng)
+
+
+def _number(schema: dict[str, Any], rng: random.Random, integer: bool) -> int | float:
+    low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
+    high = schema.get("maximum", schema.get("exclusiveMaximum", low + 100))
+    if integer:
+        low_i = math.ceil(low) + (1 if "exclusiveMinimum" in schema and float(low).is_integer() else 0)
+        high_i = math.floor(high) - (1 if "exclusiveMaximum" in schema and float(high).is_integer() else 0)
+        return rng.randint(low_i, max(low_i, high_i))
+    value = round(rng.uniform(low, high), 2)
+    return min(max(value, low), high) if value not in (low, high) else (low + high) / 2
+
+
+def _string(schema: dict[str, Any], rng: random.Random) -> str:
+    formats = {"date": "2025-04-05", "date-time": "2025-04-05T12:00:00Z", "email": "llama@example.com", "uri": "https://example.com/"}
+    if schema.get("format") in formats:
+        return formats[str(schema["format"])]
+    words = ["Paris", "llama", "sunny", "alpha", "example", "forty-two", "blue", "Lisbon"]
+    text = rng.choice(words)
+    low = int(schema.get("minLength", 0))
+    high = int(schema.get("maxLength", 64))
+    text = (text * (low // max(len(text), 1) + 1))[: max(low, min(len(text) if len(text) >= low else low, high))]
+    return text

@@ -1,0 +1,81 @@
+"""Transport-neutral request and response values shared by the server and the in-process adapters."""
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+__all__ = ["MockRequest", "MockResponse", "json_response"]
+
+
+@dataclass(frozen=True, slots=True)
+class MockRequest:
+    """One HTTP request as the mock sees it, whatever transport carried it."""
+
+    method: str
+    raw_path: str
+    """The path as sent, still percent-encoded (Bedrock model ids arrive with ``%3A``)."""
+    headers: Mapping[str, str]
+    """Header names lower-cased."""
+    body: bytes = b""
+    query_string: str = ""
+
+    @classmethod
+    def build(
+        cls, method: str, raw_path: str, headers: Mapping[str, str] | list[tuple[str, str]], body: bytes = b"", query_string: str = ""
+    ) -> "MockRequest":
+        """Normalise header names and split a query string off the path."""
+        if "?" in raw_path and not query_string:
+            raw_path, query_string = raw_path.split("?", 1)
+        items = headers.items() if isinstance(headers, Mapping) else headers
+        return cls(method.upper(), raw_path, {k.lower(): v for k, v in items}, body, query_string)
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query parameters, last value wins."""
+        return dict(parse_qsl(self.query_string, keep_blank_values=True))
+
+    @property
+    def segments(self) -> list[str]:
+        """The path split on ``/`` and each part percent-decoded (so ``%2F`` inside an ARN survives)."""
+        return [unquote(part) for part in self.raw_path.split("/") if part]
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """Return a header by case-insensitive name."""
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass(slots=True)
+class MockResponse:
+    """A response the mock produces; ``chunks`` is set for streamed bodies."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    chunks: list[bytes] | None = None
+    """Each item is written (and flushed) separately, so stream framing matches the provider's."""
+
+    @property
+    def streamed(self) -> bool:
+        """Whether the body is sent as separate chunks."""
+        return self.chunks is not None
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        """Yield the body as it goes on the wire."""
+        if self.chunks is None:
+            yield self.body
+        else:
+            yield from self.chunks
+
+    def content(self) -> bytes:
+        """The whole body as one byte string."""
+        return self.body if self.chunks is None else b"".join(self.chunks)
+
+
+def json_response(status: int, document: Any, headers: Mapping[str, str] | None = None) -> MockResponse:
+    """Serialise ``document`` compactly, as the providers do, with a JSON content type."""
+    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    merged = {"content-type": "application/json"}
+    merged.update(headers or {})
+    return MockResponse(status, merged, body)

@@ -1,0 +1,101 @@
+"""What OpenRouter and AI/ML API share: the OpenAI chat vocabulary, read into and out of ``ChatQuery``.
+
+Each provider keeps its own ids, envelopes and errors; only the message shapes are common.
+"""
+
+import json
+from typing import Any
+
+from mockserver.chat import ChatQuery, Message, Reply, Tool
+from mockserver.http import MockResponse
+
+__all__ = ["delta_sequence", "message_of", "query_from_body", "sse_event", "sse_response"]
+
+
+def _text_and_images(content: Any) -> tuple[str, int]:
+    if isinstance(content, str):
+        return content, 0
+    if not isinstance(content, list):
+        return "", 0
+    texts, images = [], 0
+    for part in content:
+        if isinstance(part, dict) and part.get("type") == "text":
+            texts.append(str(part.get("text", "")))
+        elif isinstance(part, dict) and part.get("type") == "image_url":
+            images += 1
+    return "\n".join(texts), images
+
+
+def query_from_body(body: dict[str, Any], provider: str, operation: str, model: str, family: str) -> ChatQuery:
+    """Read an OpenAI-style chat body (already schema-valid) into a ``ChatQuery``."""
+    messages = []
+    for raw in body["messages"]:
+        text, images = _text_and_images(raw.get("content"))
+        messages.append(Message(raw["role"], text, images, raw.get("tool_call_id"), list(raw.get("tool_calls") or [])))
+    tools = [
+        Tool(t["function"]["name"], t["function"].get("description", ""), t["function"].get("parameters") or {})
+        for t in body.get("tools") or []
+    ]
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        choice = choice["function"]["name"]
+    fmt = body.get("response_format") or {}
+    schema = (fmt.get("json_schema") or {}).get("schema", {}) if fmt.get("type") == "json_schema" else None
+    stop = body.get("stop")
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    return ChatQuery(
+        provider=provider,
+        operation=operation,
+        model=model,
+        family=family,
+        messages=messages,
+        tools=tools,
+        tool_choice=choice,
+        response_schema=schema,
+        json_mode=fmt.get("type") == "json_object",
+        max_tokens=int(limit) if limit is not None else None,
+        stop=[stop] if isinstance(stop, str) else list(stop or []),
+        seed=body.get("seed"),
+        stream=bool(body.get("stream")),
+        body=body,
+    )
+
+
+def _tool_call_dicts(reply: Reply) -> list[dict[str, Any]]:
+    return [
+        {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+        for c in reply.tool_calls
+    ]
+
+
+def message_of(reply: Reply) -> dict[str, Any]:
+    """The assistant message of a non-streamed reply (``content`` is ``""`` when only tools are called)."""
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text}
+    calls = _tool_call_dicts(reply)
+    if calls:
+        message["tool_calls"] = [call | {"index": i} for i, call in enumerate(calls)]
+    return message
+
+
+def delta_sequence(reply: Reply) -> list[dict[str, Any]]:
+    """The ``delta`` objects a streamed reply is cut into; the finish reason goes on the last."""
+    deltas: list[dict[str, Any]] = [{"content": piece} for piece in reply.pieces]
+    for index, call in enumerate(_tool_call_dicts(reply)):
+        arguments = call["function"]["arguments"]
+        head = {"index": index, "id": call["id"], "type": "function", "function": {"name": call["function"]["name"], "arguments": ""}}
+        deltas.append({"content": None, "tool_calls": [head]})
+        cut = max(1, len(arguments) // 3)
+        for start in range(0, len(arguments), cut):
+            deltas.append({"content": None, "tool_calls": [{"index": index, "function": {"arguments": arguments[start : start + cut]}}]})
+    return deltas or [{"content": ""}]
+
+
+def sse_event(document: Any) -> bytes:
+    """One ``data:`` event, compact JSON as both providers send."""
+    return b"data: " + json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
+
+
+def sse_response(chunks: list[bytes], headers: dict[str, str]) -> MockResponse:
+    """A 200 ``text/event-stream`` response with the given events."""
+    merged = {"content-type": "text/event-stream", "cache-control": "no-cache"} | headers
+    return MockResponse(200, merged, chunks=chunks)

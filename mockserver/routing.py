@@ -1,0 +1,39 @@
+"""Operation tables: method + path template -> operation name, matched on decoded path segments."""
+
+from dataclasses import dataclass
+
+__all__ = ["Route", "match_route"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One operation of a provider, named after the provider's own operation."""
+
+    method: str
+    path: str
+    operation: str
+
+    @property
+    def parts(self) -> list[str]:
+        """The template's segments; ``{name}`` segments capture one decoded segment."""
+        return [p for p in self.path.split("/") if p]
+
+
+def match_route(routes: list[Route], method: str, segments: list[str]) -> tuple[Route | None, dict[str, str], bool]:
+    """Find the route for ``segments``; the flag says a route exists for the path but not the method."""
+    path_matched = False
+    for route in routes:
+        parts = route.parts
+        if len(parts) != len(segments):
+            continue
+        params: dict[str, str] = {}
+        for part, segment in zip(parts, segments, strict=True):
+            if part.startswith("{") and part.endswith("}"):
+                params[part[1:-1]] = segment
+            elif part != segment:
+                break
+        else:
+            if route.method == method:
+                return route, params, True
+            path_matched = True
+    return None, {}, path_matched
