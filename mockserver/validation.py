@@ -7,7 +7,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from contracts.schemas import validator
 
-__all__ = ["SchemaProblem", "first_problem"]
+__all__ = ["SchemaProblem", "first_problem", "zod_message"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +33,36 @@ def first_problem(provider: str, kind: str, document: Any) -> SchemaProblem | No
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
         path = ".".join(filter(None, [path, missing[0] if missing else ""]))
     return SchemaProblem(path, str(error.validator), error.message, error.instance, error.validator_value)
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "boolean", int: "number", float: "number", str: "string", list: "array", dict: "object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def zod_message(problem: SchemaProblem) -> str:
+    """Word a schema problem the way zod does (both OpenAI-compatible providers validate bodies with zod)."""
+    keyword, limit, value = problem.keyword, problem.limit, problem.value
+    if keyword in ("maximum", "exclusiveMaximum"):
+        return f"Number must be less than {'or equal to ' if keyword == 'maximum' else ''}{limit}"
+    if keyword in ("minimum", "exclusiveMinimum"):
+        return f"Number must be greater than {'or equal to ' if keyword == 'minimum' else ''}{limit}"
+    if keyword == "type":
+        expected = limit if isinstance(limit, str) else next((t for t in limit if t != "null"), "value")
+        return f"Expected {expected}, received {_json_type(value)}"
+    if keyword == "enum":
+        options = " | ".join(f"'{o}'" for o in limit)
+        return f"Invalid enum value. Expected {options}, received '{value}'"
+    if keyword == "const":
+        return f"Invalid literal value, expected {limit!r}"
+    if keyword == "required":
+        return "Required"
+    if keyword == "minItems":
+        return f"Array must contain at least {limit} element(s)"
+    if keyword == "maxItems":
+        return f"Array must contain at most {limit} element(s)"
+    if keyword == "maxLength":
+        return f"String must contain at most {limit} character(s)"
+    if keyword == "additionalProperties":
+        return f"Unrecognized key(s) in object: {problem.message.split('(')[-1].rstrip(')')}"
+    return problem.message

@@ -1,0 +1,32 @@
+"""AI/ML API (https://api.aimlapi.com/v1), served at ``/aimlapi/v1``."""
+
+from mockserver.core import Call, ProviderSpec
+from mockserver.http import MockResponse
+from mockserver.providers.aimlapi.errors import AimlError
+from mockserver.providers.aimlapi.handlers import HANDLERS
+from mockserver.providers.aimlapi.responder import AimlState
+from mockserver.providers.aimlapi.routes import ROUTES
+
+__all__ = ["PROVIDER"]
+
+
+def _path(call: Call) -> str:
+    return "/" + "/".join(call.request.segments[1:] if call.request.segments[:1] == ["aimlapi"] else call.request.segments)
+
+
+def _not_found(call: Call, path_known: bool) -> MockResponse:
+    # AIML-DOCS 4xx: 404 for an unknown endpoint; NestJS-style "Cannot <METHOD> <path>" wording is assumed.
+    return AimlError(404, f"Cannot {call.request.method} {_path(call)}", _path(call)).to_response()
+
+
+PROVIDER = ProviderSpec(
+    name="aimlapi",
+    mount="/aimlapi/v1",
+    upstream_base_url="https://api.aimlapi.com/v1",
+    routes=ROUTES,
+    handlers=HANDLERS,
+    not_found=_not_found,
+    internal_error=lambda call: AimlError(500, "Internal server error", _path(call)).to_response(),
+    too_large=lambda call: AimlError(413, "request entity too large", _path(call)).to_response(),
+    make_state=AimlState.load,
+)

@@ -12,7 +12,7 @@ from mockserver.providers.openai_chat import query_from_body, sse_response
 from mockserver.providers.openrouter import responder
 from mockserver.providers.openrouter.errors import BASE_HEADERS, OpenRouterError
 from mockserver.replies import resolve_reply
-from mockserver.validation import first_problem
+from mockserver.validation import first_problem, zod_message
 
 __all__ = ["HANDLERS"]
 
@@ -59,7 +59,7 @@ def read_body(call: Call, user_id: str, kind: str) -> dict[str, Any]:
     if problem is not None:
         # Exact wording of OpenRouter's validation messages was not captured; the shape (400, error_type) is OR-DOCS.
         where = problem.path or "body"
-        raise OpenRouterError(400, f"Invalid request: {where}: {problem.message}",
+        raise OpenRouterError(400, f"Invalid request: {where}: {zod_message(problem)}",
                               metadata={"error_type": "invalid_request", "param": where}, user_id=user_id)
     if not isinstance(body, dict):
         raise OpenRouterError(400, "Invalid request: body must be an object", user_id=user_id)
