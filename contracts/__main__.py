@@ -1,0 +1,7 @@
+"""Run the contracts CLI as ``python -m contracts``."""
+
+import sys
+
+from contracts.cli import main
+
+sys.exit(main())

@@ -1,0 +1,138 @@
+"""Validate one JSON document against its schema and report fields the schema does not know."""
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+from urllib.parse import urljoin
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from contracts import schemas
+from contracts.checks import JSON, SCHEMA, UNKNOWN_FIELD, Violation
+
+__all__ = ["check_document", "json_path", "parse_json"]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def json_path(prefix: str, parts: Iterable[str | int]) -> str:
+    """Render path parts as a JSON path: ``$.choices[0]['amazon-bedrock-invocationMetrics']``."""
+    out = [prefix]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}")
+        else:
+            out.append(f"[{json.dumps(part)}]")
+    return "".join(out)
+
+
+def parse_json(text: str | bytes, path: str = "$") -> tuple[Any, list[Violation]]:
+    """Parse JSON text; leading whitespace is tolerated (OpenRouter keep-alive, wire-contracts §1.5)."""
+    try:
+        return json.loads(text), []
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, [JSON(path, f"not valid JSON: {exc}")]
+
+
+def check_document(provider: str, kind: str, document: Any, prefix: str = "$") -> list[Violation]:
+    """Return schema errors (error) and unknown fields (info) for ``document``."""
+    validator = schemas.validator(provider, kind)
+    found = [_schema_violation(error, prefix) for error in validator.iter_errors(document)]
+    root = schemas.uri(provider, kind) + "#"
+    found.extend(
+        UNKNOWN_FIELD(json_path(prefix, at), f"unknown field {at[-1]!r}") for at in _unknown(root, document, ())
+    )
+    return found
+
+
+def _schema_violation(error: ValidationError, prefix: str) -> Violation:
+    # anyOf/oneOf errors say only "not valid under any of the given schemas"; a branch error
+    # that reaches deeper into the instance names the actual field and type.
+    if error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) > len(error.absolute_path):
+            error = deepest
+    return SCHEMA(json_path(prefix, error.absolute_path), error.message)
+
+
+@cache
+def _subschema_validator(ref: str) -> Draft202012Validator:
+    return Draft202012Validator({"$ref": ref}, registry=schemas.registry())
+
+
+def _contents(ref: str) -> Any:
+    return schemas.registry().resolver().lookup(ref).contents
+
+
+def _child(ref: str, *keys: str | int) -> str:
+    escaped = (str(k).replace("~", "~0").replace("/", "~1") for k in keys)
+    return ref + "".join(f"/{k}" for k in escaped)
+
+
+def _applicable(ref: str, instance: Any) -> Iterator[str]:
+    """Yield every subschema location that applies to ``instance`` at this point."""
+    schema = _contents(ref)
+    if not isinstance(schema, dict):
+        return
+    yield ref
+    if "$ref" in schema:
+        yield from _applicable(urljoin(ref, schema["$ref"]), instance)
+    for i, _ in enumerate(schema.get("allOf", [])):
+        yield from _applicable(_child(ref, "allOf", i), instance)
+    for keyword in ("anyOf", "oneOf"):
+        for i, _ in enumerate(schema.get(keyword, [])):
+            branch = _child(ref, keyword, i)
+            if _subschema_validator(branch).is_valid(instance):
+                yield from _applicable(branch, instance)
+    if "if" in schema:
+        taken = "then" if _subschema_validator(_child(ref, "if")).is_valid(instance) else "else"
+        if taken in schema:
+            yield from _applicable(_child(ref, taken), instance)
+
+
+def _unknown(ref: str, instance: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    """Yield paths of object keys that no applicable schema declares."""
+    refs = list(_applicable(ref, instance))
+    if isinstance(instance, dict):
+        yield from _unknown_keys(refs, instance, at)
+    elif isinstance(instance, list):
+        for r in refs:
+            schema = _contents(r)
+            prefix_items = len(schema.get("prefixItems", []))
+            for i, item in enumerate(instance):
+                if i < prefix_items:
+                    yield from _unknown(_child(r, "prefixItems", i), item, (*at, i))
+                elif isinstance(schema.get("items"), dict):
+                    yield from _unknown(_child(r, "items"), item, (*at, i))
+
+
+def _unknown_keys(
+    refs: list[str], instance: dict[str, Any], at: tuple[str | int, ...]
+) -> Iterator[tuple[str | int, ...]]:
+    declared: dict[str, list[str]] = {}
+    is_map, has_properties, closed = False, False, False
+    for r in refs:
+        schema = _contents(r)
+        has_properties = has_properties or "properties" in schema
+        # additionalProperties: false already turns extra keys into schema errors.
+        closed = closed or schema.get("additionalProperties") is False
+        # additionalProperties given as a schema (a map such as pricing) or patternProperties
+        # means any key is expected there.
+        is_map = is_map or isinstance(schema.get("additionalProperties"), dict) or "patternProperties" in schema
+        for key in schema.get("properties", {}):
+            declared.setdefault(key, []).append(_child(r, "properties", key))
+        if isinstance(schema.get("additionalProperties"), dict):
+            for key in instance:
+                if key not in schema.get("properties", {}):
+                    declared.setdefault(key, []).append(_child(r, "additionalProperties"))
+    for key, value in instance.items():
+        if key in declared:
+            for child in declared[key]:
+                yield from _unknown(child, value, (*at, key))
+        elif has_properties and not is_map and not closed:
+            yield (*at, key)
