@@ -1,0 +1,130 @@
+"""Turn JSON Schema violations into Bedrock's own validation messages.
+
+InvokeModel bodies are checked by a JSON-Schema validator with everit-style messages
+("extraneous key [x] is not permitted", "#/temperature: 1.5 is not less or equal to 1"), wrapped as
+"Malformed input request: …, please reformat your input and try again." ([obs] langchain-aws#62,
+#44; repost.aws bedrock-validation-exception-errors). Converse uses Coral constraint messages:
+"1 validation error detected: Value '1.5' at 'inferenceConfig.temperature' failed to satisfy
+constraint: Member must have value less than or equal to 1" ([obs] wire-contracts §3.1).
+"""
+
+import json
+from typing import Any
+
+from jsonschema import ValidationError
+
+from contracts.schemas import validator
+
+__all__ = ["converse_violations", "invoke_violations"]
+
+_EVERIT_TYPES = {"string": "String", "number": "Number", "integer": "Integer", "boolean": "Boolean",
+                 "array": "JSONArray", "object": "JSONObject", "null": "Null"}
+
+
+def _everit_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int | float):
+        return "Integer" if isinstance(value, int) else "Number"
+    return {str: "String", list: "JSONArray", dict: "JSONObject"}.get(type(value), "Null")
+
+
+def _pointer(error: ValidationError) -> str:
+    return "#" + "".join(f"/{part}" for part in error.absolute_path)
+
+
+def invoke_violations(body: Any) -> str | None:
+    """The 'Malformed input request' message for an invalid Llama native body, or None when valid."""
+    if not isinstance(body, dict):
+        return f"Malformed input request: #: expected type: JSONObject, found: {_everit_type(body)}, " \
+               "please reformat your input and try again."
+    parts: list[str] = []
+    errors = sorted(validator("bedrock", "invoke-request").iter_errors(body),
+                    key=lambda e: ({"required": 0, "additionalProperties": 1}.get(str(e.validator), 2), list(e.path)))
+    for error in errors:
+        where, kind = _pointer(error), error.validator
+        if kind == "required":
+            parts += [f"{where}: required key [{key}] not found" for key in error.validator_value if key not in body]
+        elif kind == "additionalProperties":
+            allowed = error.schema.get("properties", {})
+            parts += [f"{where}: extraneous key [{key}] is not permitted" for key in error.instance if key not in allowed]
+        elif kind == "maximum":
+            parts.append(f"{where}: {_num(error.instance)} is not less or equal to {_num(error.validator_value)}")
+        elif kind == "minimum":
+            parts.append(f"{where}: {_num(error.instance)} is not greater or equal to {_num(error.validator_value)}")
+        elif kind == "type":
+            want = _EVERIT_TYPES.get(str(error.validator_value), str(error.validator_value))
+            parts.append(f"{where}: expected type: {want}, found: {_everit_type(error.instance)}")
+        else:
+            parts.append(f"{where}: {error.message}")
+    if not parts:
+        return None
+    text = "".join(parts)
+    # A lone root-level violation has no "#: " prefix in the observed Meta message (langchain-aws#62).
+    text = text.removeprefix("#: ")
+    return f"Malformed input request: {text}, please reformat your input and try again."
+
+
+def _num(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _coral_path(error: ValidationError, extra: str | None = None) -> str:
+    parts: list[str] = []
+    for part in error.absolute_path:
+        parts.append(f"{part + 1}.member" if isinstance(part, int) else str(part))
+    if extra:
+        parts.append(extra)
+    return ".".join(parts)
+
+
+def _coral_value(value: Any, number: bool) -> str:
+    if value is None:
+        return "null"
+    if number and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"'{float(value)}'"  # Java prints float members as 2.0, not 2
+    if isinstance(value, str):
+        return f"'{value}'"
+    return f"'{json.dumps(value, separators=(',', ':'))}'"
+
+
+def _constraint(error: ValidationError) -> str:
+    kind, want = error.validator, error.validator_value
+    bound = json.dumps(want)
+    texts = {
+        "maximum": f"Member must have value less than or equal to {bound}",
+        "minimum": f"Member must have value greater than or equal to {bound}",
+        "minLength": f"Member must have length greater than or equal to {bound}",
+        "maxLength": f"Member must have length less than or equal to {bound}",
+        "minItems": f"Member must have length greater than or equal to {bound}",
+        "maxItems": f"Member must have length less than or equal to {bound}",
+        "pattern": f"Member must satisfy regular expression pattern: {str(want).strip('^$')}",
+        "enum": f"Member must satisfy enum value set: [{', '.join(map(str, want))}]" if isinstance(want, list) else "",
+        "type": f"Member must be of type {want}",  # assumed: Coral usually fails these at deserialisation
+    }
+    if kind in ("minProperties", "maxProperties"):
+        return "Member must have exactly one member set"  # assumed wording for unions
+    return texts.get(str(kind), error.message)
+
+
+def converse_violations(body: Any) -> str | None:
+    """The Coral 'N validation error(s) detected' message for an invalid Converse body, or None."""
+    if not isinstance(body, dict):
+        return "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null"
+    items: list[tuple[str, str]] = []
+    for error in validator("bedrock", "converse-request").iter_errors(body):
+        if error.validator == "required":
+            for key in error.validator_value:
+                if isinstance(error.instance, dict) and key not in error.instance:
+                    items.append((_coral_path(error, key), f"Value null at '{_coral_path(error, key)}' failed to satisfy "
+                                  "constraint: Member must not be null"))
+            continue
+        number = error.schema.get("type") == "number" if isinstance(error.schema, dict) else False
+        path = _coral_path(error)
+        items.append((path, f"Value {_coral_value(error.instance, number)} at '{path}' failed to satisfy constraint: "
+                            f"{_constraint(error)}"))
+    if not items:
+        return None
+    items.sort()
+    count = len(items)
+    return f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(text for _, text in items)
