@@ -5,6 +5,7 @@ tool calls, rendered by each provider in its own vocabulary) or a recorded ``res
 headers, and a JSON ``body`` or a raw ``file`` beside it, served byte for byte).
 """
 
+import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -158,5 +159,12 @@ class FixtureStore:
                     best = fixture
             else:
                 misses.append((fixture, reasons))
-        misses.sort(key=lambda item: (len(item[1]), -len(item[0].match)))
+        misses.sort(key=lambda item: (len(item[1]), -_likeness(item[0], query)))
         return best, misses
+
+
+def _likeness(fixture: Fixture, query: ChatQuery) -> float:
+    """How close the fixture's text matchers are to the last user message (0..1), to rank near misses."""
+    texts = [str(fixture.match[k]) for k in ("user_message", "user_message_contains") if k in fixture.match]
+    said = _text(query.last_user_text)
+    return max((difflib.SequenceMatcher(None, _text(t), said).ratio() for t in texts), default=0.0)

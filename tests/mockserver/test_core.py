@@ -1,0 +1,95 @@
+"""Core behaviour without a socket: strict mode, root paths, the journal, bad fixtures, the CLI."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mockserver.cli import build_parser, config_from_args
+from mockserver.config import MockConfig
+from mockserver.core import MockCore
+from mockserver.errors import MockError
+from mockserver.http import MockRequest
+
+HEADERS = {"authorization": "Bearer sk-or-v1-abcdefghijklmnopqrstuvwxyz123456", "content-type": "application/json"}
+
+
+def post(core: MockCore, path: str, body: dict, headers: dict | None = None):
+    return core.handle(MockRequest.build("POST", path, headers or HEADERS, json.dumps(body).encode()))
+
+
+def test_strict_mode_names_closest_fixtures() -> None:
+    core = MockCore(MockConfig(strict=True))
+    response = post(core, "/openrouter/api/v1/chat/completions",
+                    {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Helo"}]})
+    assert response.status == 404
+    assert response.headers["x-should-retry"] == "false"
+    problem = json.loads(response.body)
+    assert problem["title"] == "No fixture matched" and problem["mock"] is True
+    closest = problem["closest"]
+    assert closest[0]["fixture"] == "conversations/hello.json"
+    assert "user_message" in closest[0]["failed"][0]
+    assert "fixtures/openrouter/chat_completions/" in problem["fix"]
+    matched = post(core, "/openrouter/api/v1/chat/completions",
+                   {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]})
+    assert matched.status == 200
+
+
+def test_root_provider_serves_upstream_paths() -> None:
+    core = MockCore(MockConfig(root_provider="openrouter"))
+    body = {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]}
+    assert post(core, "/api/v1/chat/completions", body).status == 200
+    assert post(core, "/openrouter/api/v1/chat/completions", body).status == 200
+    aiml = MockCore(MockConfig(root_provider="aimlapi"))
+    assert post(aiml, "/v1/chat/completions", body).status == 200
+
+
+def test_unknown_root_provider_is_a_config_error() -> None:
+    with pytest.raises(MockError, match="unknown provider"):
+        MockCore(MockConfig(root_provider="nobody"))
+
+
+def test_journal_masks_keys_and_is_bounded() -> None:
+    core = MockCore(MockConfig(journal_size=3))
+    for _ in range(5):
+        post(core, "/openrouter/api/v1/chat/completions", {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]})
+    entries = core.journal.entries()
+    assert len(entries) == 3
+    assert entries[-1].model == "meta-llama/llama-4-scout" and entries[-1].fixture == "conversations/hello.json"
+    assert "abcdefghijklmnopqrstuvwxyz123456" not in json.dumps([e.to_dict() for e in entries])
+    assert entries[-1].headers["authorization"].startswith("Bearer sk-or-v1")
+
+
+def test_bad_fixture_folder_fails_at_start_with_a_fix(tmp_path: Path) -> None:
+    (tmp_path / "openrouter" / "chat_completions").mkdir(parents=True)
+    (tmp_path / "openrouter" / "chat_completions" / "bad.json").write_text('{"match": {"colour": "red"}, "reply": {}}')
+    with pytest.raises(MockError, match="unknown matcher") as caught:
+        MockCore(MockConfig(fixtures_dir=tmp_path))
+    assert "user_message" in caught.value.fix
+
+
+def test_admin_fixture_then_match() -> None:
+    core = MockCore()
+    fixture = {"provider": "aimlapi", "operation": "chat_completions", "name": "pinned",
+               "match": {"user_message_contains": "pineapple"}, "reply": {"content": "Pineapple belongs on pizza."}}
+    added = core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(fixture).encode()))
+    assert added.status == 201
+    reply = post(core, "/aimlapi/v1/chat/completions", {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "pineapple?"}]})
+    assert json.loads(reply.body)["choices"][0]["message"]["content"] == "Pineapple belongs on pizza."
+    bad = core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, b"[1]"))
+    assert bad.status == 400 and bad.headers["x-should-retry"] == "false"
+
+
+def test_cli_parses_and_rejects_bad_keys() -> None:
+    args = build_parser().parse_args(["serve", "--strict", "--provider", "aimlapi", "--api-key", "aimlapi=k1", "--seed", "4"])
+    config = config_from_args(args)
+    assert config.strict and config.root_provider == "aimlapi" and config.api_keys == {"aimlapi": ["k1"]} and config.seed == 4
+    with pytest.raises(MockError):
+        config_from_args(build_parser().parse_args(["serve", "--api-key", "nonsense"]))
+
+
+def test_python_dash_m_mockserver_help() -> None:
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0 and "--strict" in result.stdout and "127.0.0.1" in result.stdout
