@@ -1,0 +1,6 @@
+"""In-process adapters: httpx/httpx2 (openai SDK) and botocore (boto3) requests answered by ``MockCore``."""
+
+from mockserver.inprocess.base import MockAssertionError, ProviderMock
+from mockserver.inprocess.httpx import HttpxMock, mock_aimlapi, mock_openrouter
+
+__all__ = ["HttpxMock", "MockAssertionError", "ProviderMock", "mock_aimlapi", "mock_openrouter"]
