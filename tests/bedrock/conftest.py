@@ -36,12 +36,18 @@ def bedrock_url(start_server: Callable[..., Any]) -> str:
 def make_client(start_server: Callable[..., Any]) -> Iterator[ClientFactory]:
     """Build a bedrock-runtime client for a server with the given MockConfig fields."""
 
+    made: list[Any] = []
+
     def make(*, config: dict[str, Any] | None = None, **client_args: Any) -> Any:
         server = start_server(**(config or {}))
-        return boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=f"{server.url}/bedrock",
-                            config=Config(retries={"max_attempts": 1}), **client_args)
+        options = {"retries": {"max_attempts": 1}, **client_args.pop("options", {})}
+        made.append(boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=f"{server.url}/bedrock",
+                                 config=Config(**options), **client_args))
+        return made[-1]
 
     yield make
+    for client in made:  # close pooled sockets now: filterwarnings=error turns ResourceWarning into failures
+        client.close()
 
 
 @pytest.fixture
