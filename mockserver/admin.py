@@ -36,8 +36,12 @@ def handle(call: "Call", segments: list[str]) -> MockResponse:
         return json_response(200, {"status": "reset", "fixtures": len(core.fixtures)})
     if route == ("POST", "fixtures"):
         return _add_fixture(call)
-    raise MockError("Unknown admin route", f"{method} /{PREFIX}/{route[1]}", status=404,
-                    fix="Admin routes: GET health, GET|DELETE requests, POST fixtures, POST reset.")
+    raise MockError(
+        "Unknown admin route",
+        f"{method} /{PREFIX}/{route[1]}",
+        status=404,
+        fix="Admin routes: GET health, GET|DELETE requests, POST fixtures, POST reset.",
+    )
 
 
 def _add_fixture(call: "Call") -> MockResponse:
@@ -49,10 +53,15 @@ def _add_fixture(call: "Call") -> MockResponse:
         raise MockError("Bad fixture", "a fixture is a JSON object", fix="See fixtures/README.md.")
     provider, operation = document.pop("provider", None), document.pop("operation", None)
     if provider is not None and provider not in call.core.providers:
-        raise MockError("Bad fixture", f"unknown provider {provider!r}", fix=f"Use one of {sorted(call.core.providers)}.")
+        raise MockError(
+            "Bad fixture", f"unknown provider {provider!r}", fix=f"Use one of {sorted(call.core.providers)}."
+        )
     if (provider is None) != (operation is None):
-        raise MockError("Bad fixture", "give both `provider` and `operation`, or neither for a shared reply",
-                        fix="e.g. {\"provider\": \"openrouter\", \"operation\": \"chat_completions\", ...}")
+        raise MockError(
+            "Bad fixture",
+            "give both `provider` and `operation`, or neither for a shared reply",
+            fix='e.g. {"provider": "openrouter", "operation": "chat_completions", ...}',
+        )
     name = str(document.get("name", f"admin-{len(call.core.fixtures) + 1}"))
     fixture = parse_fixture(document, name, provider, operation, None)
     call.core.fixtures.add(fixture)

@@ -14,18 +14,35 @@ PROVIDERS = ["openrouter", "aimlapi", "bedrock"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate so tests can inspect it."""
-    parser = argparse.ArgumentParser(prog="mockserver", description="Offline mock of OpenRouter, AI/ML API and Bedrock for Llama 4.")
+    parser = argparse.ArgumentParser(
+        prog="mockserver", description="Offline mock of OpenRouter, AI/ML API and Bedrock for Llama 4."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve all providers over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixtures folder (default: the bundled one)")
-    serve.add_argument("--strict", action="store_true", help="answer unmatched requests with the mock's 404 instead of a generated reply")
+    serve.add_argument(
+        "--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixtures folder (default: the bundled one)"
+    )
+    serve.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer unmatched requests with the mock's 404 instead of a generated reply",
+    )
     serve.add_argument("--provider", choices=PROVIDERS, help="also serve this provider at its upstream's own paths")
     serve.add_argument("--seed", type=int, default=0, help="mixed into generated replies")
-    serve.add_argument("--api-key", action="append", default=[], metavar="PROVIDER=KEY",
-                       help="accept only these keys for PROVIDER (repeatable); default: any non-empty key")
-    serve.add_argument("--bedrock-stream-mode", choices=["on", "off", "no-tools"], help="override the catalogue's Llama 4 streaming switch")
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        metavar="PROVIDER=KEY",
+        help="accept only these keys for PROVIDER (repeatable); default: any non-empty key",
+    )
+    serve.add_argument(
+        "--bedrock-stream-mode",
+        choices=["on", "off", "no-tools"],
+        help="override the catalogue's Llama 4 streaming switch",
+    )
     serve.add_argument("--log-level", default="warning")
     return parser
 
@@ -36,10 +53,20 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     for item in args.api_key:
         provider, sep, key = item.partition("=")
         if not sep or provider not in PROVIDERS or not key:
-            raise MockError("Bad configuration", f"--api-key {item!r}", fix="Use --api-key PROVIDER=KEY, e.g. openrouter=sk-or-v1-test.")
+            raise MockError(
+                "Bad configuration",
+                f"--api-key {item!r}",
+                fix="Use --api-key PROVIDER=KEY, e.g. openrouter=sk-or-v1-test.",
+            )
         keys.setdefault(provider, []).append(key)
-    return MockConfig(fixtures_dir=args.fixtures, strict=args.strict, seed=args.seed, root_provider=args.provider,
-                      api_keys=keys, bedrock_stream_mode=args.bedrock_stream_mode)
+    return MockConfig(
+        fixtures_dir=args.fixtures,
+        strict=args.strict,
+        seed=args.seed,
+        root_provider=args.provider,
+        api_keys=keys,
+        bedrock_stream_mode=args.bedrock_stream_mode,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,10 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_app(config=config_from_args(args))
     except MockError as exc:
-        print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)  # noqa: T201
+        print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)
         return 2
     mounts = ", ".join(f"http://{args.host}:{args.port}{p.mount}" for p in app.state.core.providers.values())
-    print(f"mockserver: serving {mounts}", file=sys.stderr)  # noqa: T201
+    print(f"mockserver: serving {mounts}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level)
     return 0
 

@@ -89,8 +89,11 @@ class MockCore:
         self.config = config or MockConfig()
         self.providers = {p.name: p for p in (providers or all_providers())}
         if self.config.root_provider and self.config.root_provider not in self.providers:
-            raise MockError("Bad configuration", f"unknown provider {self.config.root_provider!r}",
-                            fix=f"Choose one of: {', '.join(self.providers)}.")
+            raise MockError(
+                "Bad configuration",
+                f"unknown provider {self.config.root_provider!r}",
+                fix=f"Choose one of: {', '.join(self.providers)}.",
+            )
         self.journal = Journal(self.config.journal_size)
         self.reset()
 
@@ -125,8 +128,12 @@ class MockCore:
         if spec is None:
             call = Call(self, "__mock", None, request, {}, None)
             mounts = ", ".join(f"{p.mount} (mirrors {p.upstream_base_url})" for p in self.providers.values())
-            error = MockError("No provider at this path", f"{request.method} {request.raw_path} is not under any mount",
-                              status=404, fix=f"Use a base URL under one of: {mounts}; or start with --provider NAME.")
+            error = MockError(
+                "No provider at this path",
+                f"{request.method} {request.raw_path} is not under any mount",
+                status=404,
+                fix=f"Use a base URL under one of: {mounts}; or start with --provider NAME.",
+            )
             return self._run(call, lambda: error.to_response(), None)
         route, params, path_known = match_route(spec.routes, request.method, rest)
         call = Call(self, spec.name, route.operation if route else None, request, params, self.states[spec.name])
@@ -149,12 +156,22 @@ class MockCore:
             response = exc.to_response()
         except Exception:
             log.exception("unexpected error in %s %s", call.provider, call.operation)
-            response = spec.internal_error(call) if spec else MockError("Mock failure", "internal error", status=400).to_response()
+            response = (
+                spec.internal_error(call)
+                if spec
+                else MockError("Mock failure", "internal error", status=400).to_response()
+            )
         if call.provider != "__admin":
             self.journal.record(
-                provider=call.provider, operation=call.operation, model=call.model, method=call.request.method,
-                path=call.request.raw_path, headers=call.request.headers, body=call.request.body,
-                status=response.status, fixture=call.fixture,
+                provider=call.provider,
+                operation=call.operation,
+                model=call.model,
+                method=call.request.method,
+                path=call.request.raw_path,
+                headers=call.request.headers,
+                body=call.request.body,
+                status=response.status,
+                fixture=call.fixture,
             )
         return response
 

@@ -29,7 +29,9 @@ class MockError(Exception):
     SDK retries 408/409/429/5xx unless that header says otherwise (openai-python ``_should_retry``).
     """
 
-    def __init__(self, title: str, detail: str, *, status: int = 400, fix: str = "", extra: Mapping[str, Any] | None = None):
+    def __init__(
+        self, title: str, detail: str, *, status: int = 400, fix: str = "", extra: Mapping[str, Any] | None = None
+    ):
         super().__init__(f"{title}: {detail}")
         self.title = title
         self.detail = detail

@@ -34,19 +34,29 @@ def _subset(expected: Any, actual: Any) -> bool:
 Matcher = Callable[[Any, ChatQuery], str | None]
 MATCHERS: dict[str, Matcher] = {
     "model": lambda want, q: None if want in (q.model, q.family) else f"model is {q.model!r}, fixture wants {want!r}",
-    "user_message": lambda want, q: None
-    if _text(want) == _text(q.last_user_text)
-    else f"last user message is {q.last_user_text[:60]!r}, fixture wants exactly {want!r}",
-    "user_message_contains": lambda want, q: None
-    if _text(want) in _text(q.last_user_text)
-    else f"last user message {q.last_user_text[:60]!r} does not contain {want!r}",
+    "user_message": lambda want, q: (
+        None
+        if _text(want) == _text(q.last_user_text)
+        else f"last user message is {q.last_user_text[:60]!r}, fixture wants exactly {want!r}"
+    ),
+    "user_message_contains": lambda want, q: (
+        None
+        if _text(want) in _text(q.last_user_text)
+        else f"last user message {q.last_user_text[:60]!r} does not contain {want!r}"
+    ),
     "stream": lambda want, q: None if bool(want) == q.stream else f"stream is {q.stream}, fixture wants {bool(want)}",
-    "has_tools": lambda want, q: None if bool(want) == bool(q.tools) else f"request {'has' if q.tools else 'has no'} tools",
-    "tool_result": lambda want, q: None
-    if bool(want) == q.answers_tool
-    else f"conversation {'ends' if q.answers_tool else 'does not end'} with a tool result",
+    "has_tools": lambda want, q: (
+        None if bool(want) == bool(q.tools) else f"request {'has' if q.tools else 'has no'} tools"
+    ),
+    "tool_result": lambda want, q: (
+        None
+        if bool(want) == q.answers_tool
+        else f"conversation {'ends' if q.answers_tool else 'does not end'} with a tool result"
+    ),
     "seed": lambda want, q: None if want == q.seed else f"seed is {q.seed!r}, fixture wants {want!r}",
-    "body": lambda want, q: None if _subset(want, q.body) else "request body does not contain the fixture's `body` fields",
+    "body": lambda want, q: (
+        None if _subset(want, q.body) else "request body does not contain the fixture's `body` fields"
+    ),
     "providers": lambda want, q: None if q.provider in want else f"fixture is only for {', '.join(want)}",
 }
 
@@ -90,21 +100,31 @@ def split_frames(data: bytes, framing: str) -> list[bytes]:
     return [data]
 
 
-def parse_fixture(document: Any, name: str, provider: str | None, operation: str | None, folder: Path | None) -> Fixture:
+def parse_fixture(
+    document: Any, name: str, provider: str | None, operation: str | None, folder: Path | None
+) -> Fixture:
     """Check a fixture document's shape and build a ``Fixture``; a bad one raises the mock's own error."""
     if not isinstance(document, dict):
-        raise MockError("Bad fixture", f"{name}: a fixture is a JSON object", fix="See fixtures/README.md for the format.")
+        raise MockError(
+            "Bad fixture", f"{name}: a fixture is a JSON object", fix="See fixtures/README.md for the format."
+        )
     match = document.get("match", {})
     unknown = sorted(set(match) - set(MATCHERS)) if isinstance(match, dict) else ["<not an object>"]
     if unknown:
-        raise MockError("Bad fixture", f"{name}: unknown matcher(s) {unknown}", fix=f"Use only: {', '.join(sorted(MATCHERS))}.")
+        raise MockError(
+            "Bad fixture", f"{name}: unknown matcher(s) {unknown}", fix=f"Use only: {', '.join(sorted(MATCHERS))}."
+        )
     reply, response = document.get("reply"), document.get("response")
     if (reply is None) == (response is None):
-        raise MockError("Bad fixture", f"{name}: give exactly one of `reply` or `response`", fix="See fixtures/README.md.")
+        raise MockError(
+            "Bad fixture", f"{name}: give exactly one of `reply` or `response`", fix="See fixtures/README.md."
+        )
     chunks = None
     if response is not None and "file" in response:
         if folder is None:
-            raise MockError("Bad fixture", f"{name}: `response.file` needs a fixture on disk", fix="Inline the body instead.")
+            raise MockError(
+                "Bad fixture", f"{name}: `response.file` needs a fixture on disk", fix="Inline the body instead."
+            )
         raw = (folder / response["file"]).read_bytes()
         chunks = split_frames(raw, response.get("framing", "raw"))
     return Fixture(name, provider, operation, match, reply, response, chunks, document.get("provenance", {}))

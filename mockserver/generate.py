@@ -9,7 +9,15 @@ from typing import Any
 
 from mockserver.chat import ChatQuery, Reply, ToolCall
 
-__all__ = ["count_tokens", "finish_reply", "generate_reply", "instance_from_schema", "prompt_tokens", "rng_for", "tokenize"]
+__all__ = [
+    "count_tokens",
+    "finish_reply",
+    "generate_reply",
+    "instance_from_schema",
+    "prompt_tokens",
+    "rng_for",
+    "tokenize",
+]
 
 # Pieces of roughly one Llama-4 token each: a word is cut every five characters, punctuation
 # stands alone, leading spaces stick to the next piece. An approximation (the real tokenizer
@@ -51,7 +59,9 @@ def prompt_tokens(query: ChatQuery) -> int:
         for call in message.tool_calls:
             total += count_tokens(json.dumps(call, sort_keys=True))
     for tool in query.tools:
-        total += count_tokens(json.dumps({"name": tool.name, "description": tool.description, "parameters": tool.parameters}))
+        total += count_tokens(
+            json.dumps({"name": tool.name, "description": tool.description, "parameters": tool.parameters})
+        )
     if query.response_schema:
         total += count_tokens(json.dumps(query.response_schema))
     return total
@@ -165,7 +175,9 @@ def instance_from_schema(schema: Any, rng: random.Random, root: Any = None, dept
     if kind == "array":
         low = int(schema.get("minItems", 1))
         high = max(low, min(int(schema.get("maxItems", low + 1)), low + 2))
-        return [instance_from_schema(schema.get("items", {}), rng, root, depth + 1) for _ in range(rng.randint(low, high))]
+        return [
+            instance_from_schema(schema.get("items", {}), rng, root, depth + 1) for _ in range(rng.randint(low, high))
+        ]
     if kind in ("integer", "number"):
         return _number(schema, rng, kind == "integer")
     if kind == "boolean":
@@ -176,8 +188,8 @@ def instance_from_schema(schema: Any, rng: random.Random, root: Any = None, dept
 
 
 def _number(schema: dict[str, Any], rng: random.Random, integer: bool) -> int | float:
-    low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
-    high = schema.get("maximum", schema.get("exclusiveMaximum", low + 100))
+    low: float = schema.get("minimum", schema.get("exclusiveMinimum", 0))
+    high: float = schema.get("maximum", schema.get("exclusiveMaximum", low + 100))
     if integer:
         low_i = math.ceil(low) + (1 if "exclusiveMinimum" in schema and float(low).is_integer() else 0)
         high_i = math.floor(high) - (1 if "exclusiveMaximum" in schema and float(high).is_integer() else 0)
@@ -187,7 +199,12 @@ def _number(schema: dict[str, Any], rng: random.Random, integer: bool) -> int | 
 
 
 def _string(schema: dict[str, Any], rng: random.Random) -> str:
-    formats = {"date": "2025-04-05", "date-time": "2025-04-05T12:00:00Z", "email": "llama@example.com", "uri": "https://example.com/"}
+    formats = {
+        "date": "2025-04-05",
+        "date-time": "2025-04-05T12:00:00Z",
+        "email": "llama@example.com",
+        "uri": "https://example.com/",
+    }
     if schema.get("format") in formats:
         return formats[str(schema["format"])]
     words = ["Paris", "llama", "sunny", "alpha", "example", "forty-two", "blue", "Lisbon"]

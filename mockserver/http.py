@@ -23,7 +23,12 @@ class MockRequest:
 
     @classmethod
     def build(
-        cls, method: str, raw_path: str, headers: Mapping[str, str] | list[tuple[str, str]], body: bytes = b"", query_string: str = ""
+        cls,
+        method: str,
+        raw_path: str,
+        headers: Mapping[str, str] | list[tuple[str, str]],
+        body: bytes = b"",
+        query_string: str = "",
     ) -> "MockRequest":
         """Normalise header names and split a query string off the path."""
         if "?" in raw_path and not query_string:

@@ -58,15 +58,28 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=size)
         self._lock = threading.Lock()
 
-    def record(self, *, provider: str | None, operation: str | None, model: str | None, method: str, path: str,
-               headers: Mapping[str, str], body: bytes, status: int, fixture: str | None) -> JournalEntry:
+    def record(
+        self,
+        *,
+        provider: str | None,
+        operation: str | None,
+        model: str | None,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        status: int,
+        fixture: str | None,
+    ) -> JournalEntry:
         """Append an entry; the body is kept parsed when it is JSON."""
         parsed: Any
         try:
             parsed = json.loads(body) if body else None
         except (ValueError, UnicodeDecodeError):
             parsed = body[:2048].decode("utf-8", "replace")
-        entry = JournalEntry(time.time(), provider, operation, model, method, path, mask_headers(headers), parsed, status, fixture)
+        entry = JournalEntry(
+            time.time(), provider, operation, model, method, path, mask_headers(headers), parsed, status, fixture
+        )
         with self._lock:
             self._entries.append(entry)
         return entry

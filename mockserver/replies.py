@@ -25,7 +25,10 @@ def resolve_reply(call: "Call", query: ChatQuery) -> Reply | MockResponse:
         return _from_fixture(query, fixture)
     if call.config.strict:
         closest = [{"fixture": f.name, "failed": reasons} for f, reasons in misses[:3]]
-        hint = "; ".join(f"{c['fixture']}: {c['failed'][0]}" for c in closest) or "there are no fixtures for this operation"
+        hint = (
+            "; ".join(f"{c['fixture']}: {c['failed'][0]}" for c in closest)
+            or "there are no fixtures for this operation"
+        )
         raise MockError(
             "No fixture matched",
             f"strict mode: no fixture answers {query.provider} {query.operation} for {query.model!r} "

@@ -82,11 +82,21 @@ def delta_sequence(reply: Reply) -> list[dict[str, Any]]:
     deltas: list[dict[str, Any]] = [{"content": piece} for piece in reply.pieces]
     for index, call in enumerate(_tool_call_dicts(reply)):
         arguments = call["function"]["arguments"]
-        head = {"index": index, "id": call["id"], "type": "function", "function": {"name": call["function"]["name"], "arguments": ""}}
+        head = {
+            "index": index,
+            "id": call["id"],
+            "type": "function",
+            "function": {"name": call["function"]["name"], "arguments": ""},
+        }
         deltas.append({"content": None, "tool_calls": [head]})
         cut = max(1, len(arguments) // 3)
         for start in range(0, len(arguments), cut):
-            deltas.append({"content": None, "tool_calls": [{"index": index, "function": {"arguments": arguments[start : start + cut]}}]})
+            deltas.append(
+                {
+                    "content": None,
+                    "tool_calls": [{"index": index, "function": {"arguments": arguments[start : start + cut]}}],
+                }
+            )
     return deltas or [{"content": ""}]
 
 

@@ -17,8 +17,13 @@ def client(server) -> OpenAI:
     return OpenAI(base_url=f"{server.url}/aimlapi/v1", api_key="aiml-test-key", max_retries=0)
 
 
-@pytest.mark.parametrize(("model", "upstream"), [(MAVERICK, "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8"),
-                                                  (SCOUT, "meta-llama/Llama-4-Scout-17B-16E-Instruct")])
+@pytest.mark.parametrize(
+    ("model", "upstream"),
+    [
+        (MAVERICK, "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8"),
+        (SCOUT, "meta-llama/Llama-4-Scout-17B-16E-Instruct"),
+    ],
+)
 def test_response_shape(client: OpenAI, model: str, upstream: str) -> None:
     raw = client.chat.completions.with_raw_response.create(model=model, messages=HELLO)
     body = json.loads(raw.content)
@@ -33,15 +38,29 @@ def test_stream_and_tools(client: OpenAI) -> None:
     chunks = list(client.chat.completions.create(model=SCOUT, messages=HELLO, stream=True))
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices).startswith("Hello! How are you")
     assert chunks[-1].choices == [] and chunks[-1].usage.total_tokens == 47
-    tool = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
-    completion = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "weather in Paris?"}], tools=[tool])
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+    completion = client.chat.completions.create(
+        model=MAVERICK, messages=[{"role": "user", "content": "weather in Paris?"}], tools=[tool]
+    )
     assert completion.choices[0].finish_reason == "tool_calls"
-    streamed = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "weather in Paris?"}], tools=[tool], stream=True)
-    arguments = "".join(tc.function.arguments or "" for c in streamed if c.choices for tc in (c.choices[0].delta.tool_calls or []))
+    streamed = client.chat.completions.create(
+        model=MAVERICK, messages=[{"role": "user", "content": "weather in Paris?"}], tools=[tool], stream=True
+    )
+    arguments = "".join(
+        tc.function.arguments or "" for c in streamed if c.choices for tc in (c.choices[0].delta.tool_calls or [])
+    )
     assert json.loads(arguments) == {"city": "Paris"}
 
 
-@pytest.mark.parametrize("extra", [{"top_p": 0.005}, {"seed": 0}, {"min_p": 0}, {"min_p": 1}, {"temperature": 2.1}, {"top_logprobs": 21}])
+@pytest.mark.parametrize(
+    "extra", [{"top_p": 0.005}, {"seed": 0}, {"min_p": 0}, {"min_p": 1}, {"temperature": 2.1}, {"top_logprobs": 21}]
+)
 def test_aiml_ranges(client: OpenAI, extra: dict) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model=MAVERICK, messages=HELLO, extra_body=extra)
@@ -52,7 +71,9 @@ def test_aiml_ranges(client: OpenAI, extra: dict) -> None:
 
 
 def test_aiml_accepts_its_bounds(client: OpenAI) -> None:
-    completion = client.chat.completions.create(model=MAVERICK, messages=HELLO, top_p=0.01, seed=1, extra_body={"min_p": 0.001})
+    completion = client.chat.completions.create(
+        model=MAVERICK, messages=HELLO, top_p=0.01, seed=1, extra_body={"min_p": 0.001}
+    )
     assert completion.choices[0].message.content
 
 

@@ -56,7 +56,10 @@ def test_generated_reply_is_deterministic_per_seed(client: OpenAI) -> None:
     messages = [{"role": "user", "content": "Tell me something about llamas."}]
     first = client.chat.completions.create(model=MAVERICK, messages=messages, seed=7)
     second = client.chat.completions.create(model=MAVERICK, messages=messages, seed=7)
-    other = [client.chat.completions.create(model=MAVERICK, messages=messages, seed=s).choices[0].message.content for s in range(8, 14)]
+    other = [
+        client.chat.completions.create(model=MAVERICK, messages=messages, seed=s).choices[0].message.content
+        for s in range(8, 14)
+    ]
     assert first.choices[0].message.content == second.choices[0].message.content
     assert first.usage == second.usage
     assert any(text != first.choices[0].message.content for text in other)
@@ -73,8 +76,12 @@ def test_streaming_sdk_reassembles_text(client: OpenAI) -> None:
 
 
 def test_raw_sse_has_processing_comments_role_usage_and_done(server) -> None:
-    with httpx.stream("POST", f"{server.url}/openrouter/api/v1/chat/completions", headers={"Authorization": "Bearer sk-or-v1-x"},
-                      json={"model": SCOUT, "messages": HELLO, "stream": True}) as response:
+    with httpx.stream(
+        "POST",
+        f"{server.url}/openrouter/api/v1/chat/completions",
+        headers={"Authorization": "Bearer sk-or-v1-x"},
+        json={"model": SCOUT, "messages": HELLO, "stream": True},
+    ) as response:
         raw = response.read().decode()
     assert response.headers["content-type"].startswith("text/event-stream")
     events = [e for e in raw.split("\n\n") if e]
@@ -90,72 +97,113 @@ def test_raw_sse_has_processing_comments_role_usage_and_done(server) -> None:
 
 def test_tools_give_tool_calls(client: OpenAI) -> None:
     messages = [{"role": "user", "content": "What is the weather in Paris?"}]
-    completion = client.chat.completions.create(model=MAVERICK, messages=messages, tools=[WEATHER_TOOL], tool_choice="auto")
+    completion = client.chat.completions.create(
+        model=MAVERICK, messages=messages, tools=[WEATHER_TOOL], tool_choice="auto"
+    )
     choice = completion.choices[0]
     assert choice.finish_reason == "tool_calls"
     call = choice.message.tool_calls[0]
     assert call.function.name == "get_weather" and json.loads(call.function.arguments) == {"city": "Paris"}
-    follow_up = messages + [choice.message.model_dump(exclude_none=True),
-                            {"role": "tool", "tool_call_id": call.id, "content": '{"temp_c": 18}'}]
+    follow_up = [
+        *messages,
+        choice.message.model_dump(exclude_none=True),
+        {"role": "tool", "tool_call_id": call.id, "content": '{"temp_c": 18}'},
+    ]
     answer = client.chat.completions.create(model=MAVERICK, messages=follow_up, tools=[WEATHER_TOOL])
     assert answer.choices[0].finish_reason == "stop"
     assert "18 degrees" in answer.choices[0].message.content
 
 
 def test_generated_tool_call_matches_parameters_schema(client: OpenAI) -> None:
-    tool = {"type": "function", "function": {"name": "book", "parameters": {
-        "type": "object", "required": ["nights", "room"],
-        "properties": {"nights": {"type": "integer", "minimum": 1, "maximum": 9}, "room": {"enum": ["single", "double"]}}}}}
-    completion = client.chat.completions.create(model=SCOUT, messages=[{"role": "user", "content": "Book me a room"}],
-                                                tools=[tool], tool_choice={"type": "function", "function": {"name": "book"}})
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "book",
+            "parameters": {
+                "type": "object",
+                "required": ["nights", "room"],
+                "properties": {
+                    "nights": {"type": "integer", "minimum": 1, "maximum": 9},
+                    "room": {"enum": ["single", "double"]},
+                },
+            },
+        },
+    }
+    completion = client.chat.completions.create(
+        model=SCOUT,
+        messages=[{"role": "user", "content": "Book me a room"}],
+        tools=[tool],
+        tool_choice={"type": "function", "function": {"name": "book"}},
+    )
     arguments = json.loads(completion.choices[0].message.tool_calls[0].function.arguments)
     jsonschema.validate(arguments, tool["function"]["parameters"])
 
 
 def test_tool_calls_stream_as_deltas(client: OpenAI) -> None:
-    stream = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "weather in Paris please"}],
-                                            tools=[WEATHER_TOOL], stream=True)
+    stream = client.chat.completions.create(
+        model=MAVERICK,
+        messages=[{"role": "user", "content": "weather in Paris please"}],
+        tools=[WEATHER_TOOL],
+        stream=True,
+    )
     chunks = [c for c in stream if c.choices]
     deltas = [tc for c in chunks for tc in (c.choices[0].delta.tool_calls or [])]
     assert deltas[0].id == "call_weather_paris_0001" and deltas[0].function.name == "get_weather"
     assert json.loads("".join(d.function.arguments or "" for d in deltas)) == {"city": "Paris"}
-    assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason][0] == "tool_calls"
+    assert next(c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason) == "tool_calls"
 
 
 def test_response_format_json_schema_is_honoured(client: OpenAI) -> None:
-    schema = {"type": "object", "required": ["name", "age", "tags"], "additionalProperties": False,
-              "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0, "maximum": 120},
-                             "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}
+    schema = {
+        "type": "object",
+        "required": ["name", "age", "tags"],
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string"},
+            "age": {"type": "integer", "minimum": 0, "maximum": 120},
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        },
+    }
     completion = client.chat.completions.create(
-        model=MAVERICK, messages=[{"role": "user", "content": "Describe a person"}],
-        response_format={"type": "json_schema", "json_schema": {"name": "person", "schema": schema, "strict": True}})
+        model=MAVERICK,
+        messages=[{"role": "user", "content": "Describe a person"}],
+        response_format={"type": "json_schema", "json_schema": {"name": "person", "schema": schema, "strict": True}},
+    )
     jsonschema.validate(json.loads(completion.choices[0].message.content), schema)
 
 
 def test_images_are_accepted_and_counted(client: OpenAI) -> None:
     text_only = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "What is this?"}])
-    parts = [{"type": "text", "text": "What is this?"},
-             {"type": "image_url", "image_url": {"url": "https://example.com/llama.png"}},
-             {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]
+    parts = [
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/llama.png"}},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+    ]
     with_images = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": parts}])
     assert with_images.usage.prompt_tokens > text_only.usage.prompt_tokens + 2 * 100
 
 
 def test_stop_is_honoured(client: OpenAI) -> None:
-    completion = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "Please count to ten"}], stop=["five"])
+    completion = client.chat.completions.create(
+        model=MAVERICK, messages=[{"role": "user", "content": "Please count to ten"}], stop=["five"]
+    )
     assert completion.choices[0].message.content == "One, two, three, four, "
     assert completion.choices[0].finish_reason == "stop"
 
 
 def test_max_tokens_gives_length(client: OpenAI) -> None:
-    completion = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "Please count to ten"}], max_tokens=3)
+    completion = client.chat.completions.create(
+        model=MAVERICK, messages=[{"role": "user", "content": "Please count to ten"}], max_tokens=3
+    )
     assert completion.choices[0].finish_reason == "length"
     assert completion.usage.completion_tokens == 3
     assert completion.choices[0].message.content == "One, two"
 
 
 def test_models_fallback_list_uses_first_valid(client: OpenAI) -> None:
-    completion = client.chat.completions.create(model="nobody/unknown-model", messages=HELLO, extra_body={"models": ["nobody/unknown-model", SCOUT]})
+    completion = client.chat.completions.create(
+        model="nobody/unknown-model", messages=HELLO, extra_body={"models": ["nobody/unknown-model", SCOUT]}
+    )
     assert completion.model == SCOUT
 
 
@@ -164,7 +212,9 @@ def test_unsupported_parameter_ignored_unless_require_parameters(client: OpenAI)
     completion = client.chat.completions.create(model=SCOUT, messages=HELLO, extra_body={"web_search_options": {}})
     assert completion.choices[0].message.content
     with pytest.raises(openai.NotFoundError) as caught:
-        client.chat.completions.create(model=SCOUT, messages=HELLO, extra_body={"top_a": 0.5, "provider": {"require_parameters": True}})
+        client.chat.completions.create(
+            model=SCOUT, messages=HELLO, extra_body={"top_a": 0.5, "provider": {"require_parameters": True}}
+        )
     assert caught.value.body["message"] == "No endpoints found that can handle the requested parameters."
 
 
@@ -184,7 +234,9 @@ def test_endpoints_generation_key_credits(client: OpenAI, server) -> None:
     endpoints = httpx.get(f"{server.url}/openrouter/api/v1/models/meta-llama/llama-4-maverick/endpoints").json()
     assert endpoints["data"]["endpoints"][0]["provider_name"] == "DeepInfra"
     completion = client.chat.completions.create(model=MAVERICK, messages=HELLO)
-    generation = httpx.get(f"{server.url}/openrouter/api/v1/generation", params={"id": completion.id}, headers=headers).json()
+    generation = httpx.get(
+        f"{server.url}/openrouter/api/v1/generation", params={"id": completion.id}, headers=headers
+    ).json()
     assert generation["data"]["id"] == completion.id and generation["data"]["tokens_completion"] == 41
     missing = httpx.get(f"{server.url}/openrouter/api/v1/generation", params={"id": "gen-0-x"}, headers=headers)
     assert missing.status_code == 404
@@ -195,7 +247,9 @@ def test_endpoints_generation_key_credits(client: OpenAI, server) -> None:
 
 
 def test_legacy_completions(server) -> None:
-    legacy = OpenAI(base_url=f"{server.url}/openrouter/api/v1", api_key="k").completions.create(model=SCOUT, prompt="Hello")
+    legacy = OpenAI(base_url=f"{server.url}/openrouter/api/v1", api_key="k").completions.create(
+        model=SCOUT, prompt="Hello"
+    )
     assert legacy.object == "text_completion" and legacy.choices[0].text.startswith("Hello! How are you")
 
 

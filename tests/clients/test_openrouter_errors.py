@@ -25,7 +25,9 @@ def test_unknown_key_is_401_user_not_found(start_server) -> None:
     with pytest.raises(openai.AuthenticationError) as caught:
         client.chat.completions.create(model=MAVERICK, messages=HELLO)
     assert caught.value.status_code == 401 and caught.value.body["message"] == "User not found."
-    ok = OpenAI(base_url=f"{locked.url}/openrouter/api/v1", api_key="sk-or-v1-good").chat.completions.create(model=MAVERICK, messages=HELLO)
+    ok = OpenAI(base_url=f"{locked.url}/openrouter/api/v1", api_key="sk-or-v1-good").chat.completions.create(
+        model=MAVERICK, messages=HELLO
+    )
     assert ok.choices[0].message.content
 
 
@@ -43,9 +45,16 @@ def test_unknown_model_is_400_not_404(client: OpenAI) -> None:
 
 @pytest.mark.parametrize(
     ("extra", "param"),
-    [({"temperature": 2.5}, "temperature"), ({"top_p": 1.5}, "top_p"), ({"frequency_penalty": -3}, "frequency_penalty"),
-     ({"top_logprobs": 21}, "top_logprobs"), ({"max_tokens": 0}, "max_tokens"), ({"temperature": "hot"}, "temperature"),
-     ({"stop": ["a", "b", "c", "d", "e"]}, "stop"), ({"provider": {"nonsense": True}}, "provider")],
+    [
+        ({"temperature": 2.5}, "temperature"),
+        ({"top_p": 1.5}, "top_p"),
+        ({"frequency_penalty": -3}, "frequency_penalty"),
+        ({"top_logprobs": 21}, "top_logprobs"),
+        ({"max_tokens": 0}, "max_tokens"),
+        ({"temperature": "hot"}, "temperature"),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop"),
+        ({"provider": {"nonsense": True}}, "provider"),
+    ],
 )
 def test_out_of_range_or_wrong_type_is_400(client: OpenAI, extra: dict, param: str) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
@@ -62,16 +71,23 @@ def test_empty_messages_is_400(client: OpenAI) -> None:
 
 def test_malformed_json_and_wrong_content_type_are_400(server) -> None:
     auth = {"Authorization": "Bearer sk-or-v1-x"}
-    bad_json = httpx.post(f"{url(server)}/chat/completions", content=b"{not json", headers=auth | {"Content-Type": "application/json"})
+    bad_json = httpx.post(
+        f"{url(server)}/chat/completions", content=b"{not json", headers=auth | {"Content-Type": "application/json"}
+    )
     assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == 400
-    wrong_type = httpx.post(f"{url(server)}/chat/completions", content=b"messages=hi", headers=auth | {"Content-Type": "text/plain"})
+    wrong_type = httpx.post(
+        f"{url(server)}/chat/completions", content=b"messages=hi", headers=auth | {"Content-Type": "text/plain"}
+    )
     assert wrong_type.status_code == 400 and "content type" in wrong_type.json()["error"]["message"]
 
 
 def test_oversized_body_is_413(start_server) -> None:
     small = start_server(max_body_bytes=1024)
-    response = httpx.post(f"{small.url}/openrouter/api/v1/chat/completions", headers={"Authorization": "Bearer k"},
-                          json={"model": MAVERICK, "messages": [{"role": "user", "content": "x" * 5000}]})
+    response = httpx.post(
+        f"{small.url}/openrouter/api/v1/chat/completions",
+        headers={"Authorization": "Bearer k"},
+        json={"model": MAVERICK, "messages": [{"role": "user", "content": "x" * 5000}]},
+    )
     assert response.status_code == 413 and response.json()["error"]["code"] == 413
 
 
@@ -84,7 +100,9 @@ def test_over_context_or_output_limit(client: OpenAI) -> None:
         client.chat.completions.create(model="meta-llama/llama-4-maverick:free", messages=long_prompt)
 
 
-@pytest.mark.parametrize(("status", "exc"), [(402, openai.APIStatusError), (429, openai.RateLimitError), (503, openai.InternalServerError)])
+@pytest.mark.parametrize(
+    ("status", "exc"), [(402, openai.APIStatusError), (429, openai.RateLimitError), (503, openai.InternalServerError)]
+)
 def test_injected_faults_map_to_sdk_errors(client: OpenAI, status: int, exc: type) -> None:
     with pytest.raises(exc) as caught:
         client.chat.completions.create(model=MAVERICK, messages=HELLO, extra_headers={"x-mock-fault": str(status)})
@@ -94,8 +112,12 @@ def test_injected_faults_map_to_sdk_errors(client: OpenAI, status: int, exc: typ
 
 
 def test_mid_stream_error_chunk(server) -> None:
-    with httpx.stream("POST", f"{url(server)}/chat/completions", headers={"Authorization": "Bearer k", "x-mock-stream-fault": "1"},
-                      json={"model": MAVERICK, "messages": HELLO, "stream": True}) as response:
+    with httpx.stream(
+        "POST",
+        f"{url(server)}/chat/completions",
+        headers={"Authorization": "Bearer k", "x-mock-stream-fault": "1"},
+        json={"model": MAVERICK, "messages": HELLO, "stream": True},
+    ) as response:
         lines = [line for line in response.iter_lines() if line.startswith("data: ")]
     assert response.status_code == 200
     assert '"error":' in lines[-2] and '"finish_reason":"error"' in lines[-2]
@@ -103,7 +125,11 @@ def test_mid_stream_error_chunk(server) -> None:
 
 
 def test_successful_responses_carry_no_rate_limit_headers(server) -> None:
-    response = httpx.post(f"{url(server)}/chat/completions", headers={"Authorization": "Bearer k"}, json={"model": MAVERICK, "messages": HELLO})
+    response = httpx.post(
+        f"{url(server)}/chat/completions",
+        headers={"Authorization": "Bearer k"},
+        json={"model": MAVERICK, "messages": HELLO},
+    )
     assert not [h for h in response.headers if h.lower().startswith("x-ratelimit")]
 
 

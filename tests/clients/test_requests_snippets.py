@@ -14,10 +14,12 @@ def test_openrouter_docs_snippet(server) -> None:
             "HTTP-Referer": "<YOUR_SITE_URL>",
             "X-Title": "<YOUR_SITE_NAME>",
         },
-        data=json.dumps({
-            "model": "meta-llama/llama-4-maverick",
-            "messages": [{"role": "user", "content": "What is the meaning of life?"}],
-        }),
+        data=json.dumps(
+            {
+                "model": "meta-llama/llama-4-maverick",
+                "messages": [{"role": "user", "content": "What is the meaning of life?"}],
+            }
+        ),
         timeout=10,
     )
     assert response.status_code == 200

@@ -22,8 +22,11 @@ def post(core: MockCore, path: str, body: dict, headers: dict | None = None):
 
 def test_strict_mode_names_closest_fixtures() -> None:
     core = MockCore(MockConfig(strict=True))
-    response = post(core, "/openrouter/api/v1/chat/completions",
-                    {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Helo"}]})
+    response = post(
+        core,
+        "/openrouter/api/v1/chat/completions",
+        {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Helo"}]},
+    )
     assert response.status == 404
     assert response.headers["x-should-retry"] == "false"
     problem = json.loads(response.body)
@@ -32,8 +35,11 @@ def test_strict_mode_names_closest_fixtures() -> None:
     assert closest[0]["fixture"] == "conversations/hello.json"
     assert "user_message" in closest[0]["failed"][0]
     assert "fixtures/openrouter/chat_completions/" in problem["fix"]
-    matched = post(core, "/openrouter/api/v1/chat/completions",
-                   {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]})
+    matched = post(
+        core,
+        "/openrouter/api/v1/chat/completions",
+        {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]},
+    )
     assert matched.status == 200
 
 
@@ -54,7 +60,11 @@ def test_unknown_root_provider_is_a_config_error() -> None:
 def test_journal_masks_keys_and_is_bounded() -> None:
     core = MockCore(MockConfig(journal_size=3))
     for _ in range(5):
-        post(core, "/openrouter/api/v1/chat/completions", {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]})
+        post(
+            core,
+            "/openrouter/api/v1/chat/completions",
+            {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]},
+        )
     entries = core.journal.entries()
     assert len(entries) == 3
     assert entries[-1].model == "meta-llama/llama-4-scout" and entries[-1].fixture == "conversations/hello.json"
@@ -72,24 +82,42 @@ def test_bad_fixture_folder_fails_at_start_with_a_fix(tmp_path: Path) -> None:
 
 def test_admin_fixture_then_match() -> None:
     core = MockCore()
-    fixture = {"provider": "aimlapi", "operation": "chat_completions", "name": "pinned",
-               "match": {"user_message_contains": "pineapple"}, "reply": {"content": "Pineapple belongs on pizza."}}
+    fixture = {
+        "provider": "aimlapi",
+        "operation": "chat_completions",
+        "name": "pinned",
+        "match": {"user_message_contains": "pineapple"},
+        "reply": {"content": "Pineapple belongs on pizza."},
+    }
     added = core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(fixture).encode()))
     assert added.status == 201
-    reply = post(core, "/aimlapi/v1/chat/completions", {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "pineapple?"}]})
+    reply = post(
+        core,
+        "/aimlapi/v1/chat/completions",
+        {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "pineapple?"}]},
+    )
     assert json.loads(reply.body)["choices"][0]["message"]["content"] == "Pineapple belongs on pizza."
     bad = core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, b"[1]"))
     assert bad.status == 400 and bad.headers["x-should-retry"] == "false"
 
 
 def test_cli_parses_and_rejects_bad_keys() -> None:
-    args = build_parser().parse_args(["serve", "--strict", "--provider", "aimlapi", "--api-key", "aimlapi=k1", "--seed", "4"])
+    args = build_parser().parse_args(
+        ["serve", "--strict", "--provider", "aimlapi", "--api-key", "aimlapi=k1", "--seed", "4"]
+    )
     config = config_from_args(args)
-    assert config.strict and config.root_provider == "aimlapi" and config.api_keys == {"aimlapi": ["k1"]} and config.seed == 4
+    assert (
+        config.strict
+        and config.root_provider == "aimlapi"
+        and config.api_keys == {"aimlapi": ["k1"]}
+        and config.seed == 4
+    )
     with pytest.raises(MockError):
         config_from_args(build_parser().parse_args(["serve", "--api-key", "nonsense"]))
 
 
 def test_python_dash_m_mockserver_help() -> None:
-    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True, text=True, timeout=30, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True, text=True, timeout=30, check=False
+    )
     assert result.returncode == 0 and "--strict" in result.stdout and "127.0.0.1" in result.stdout

@@ -13,10 +13,17 @@ from mockserver.generate import finish_reply, generate_reply, instance_from_sche
 SCHEMAS = [
     {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "minimum": 3, "maximum": 5}}},
     {"type": "array", "items": {"type": "string", "minLength": 3, "maxLength": 5}, "minItems": 2},
-    {"type": "object", "properties": {"when": {"type": "string", "format": "date"}, "kind": {"enum": ["x", "y"]},
-                                       "score": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
-                                       "maybe": {"type": ["null", "boolean"]}, "ref": {"$ref": "#/$defs/item"}},
-     "$defs": {"item": {"type": "object", "properties": {"n": {"const": 3}}}}},
+    {
+        "type": "object",
+        "properties": {
+            "when": {"type": "string", "format": "date"},
+            "kind": {"enum": ["x", "y"]},
+            "score": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "maybe": {"type": ["null", "boolean"]},
+            "ref": {"$ref": "#/$defs/item"},
+        },
+        "$defs": {"item": {"type": "object", "properties": {"n": {"const": 3}}}},
+    },
     {"anyOf": [{"type": "string", "minLength": 10}, {"type": "integer"}]},
 ]
 

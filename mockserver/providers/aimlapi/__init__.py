@@ -11,7 +11,9 @@ __all__ = ["PROVIDER"]
 
 
 def _path(call: Call) -> str:
-    return "/" + "/".join(call.request.segments[1:] if call.request.segments[:1] == ["aimlapi"] else call.request.segments)
+    return "/" + "/".join(
+        call.request.segments[1:] if call.request.segments[:1] == ["aimlapi"] else call.request.segments
+    )
 
 
 def _not_found(call: Call, path_known: bool) -> MockResponse:

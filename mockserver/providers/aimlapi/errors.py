@@ -13,7 +13,9 @@ __all__ = ["AimlError"]
 class AimlError(ProviderError):
     """An error as AI/ML API sends it (not OpenAI's ``{"error": …}``)."""
 
-    def __init__(self, status: int, message: str, path: str = "/v1/chat/completions", headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, path: str = "/v1/chat/completions", headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(status, message, headers)
         self.path = path
 

@@ -58,7 +58,7 @@ def read_body(call: Call) -> dict[str, Any]:
 
 
 def _describe(problem: SchemaProblem) -> str:
-    return f"{zod_message(problem)} at \"{problem.path}\"" if problem.path else zod_message(problem)
+    return f'{zod_message(problem)} at "{problem.path}"' if problem.path else zod_message(problem)
 
 
 def chat_completions(call: Call) -> MockResponse:
@@ -80,9 +80,13 @@ def chat_completions(call: Call) -> MockResponse:
     info = entry["info"]
     used = prompt_tokens(query)
     if (query.max_tokens or 0) > info["outputMax"] or used + (query.max_tokens or 0) > info["contextLength"]:
-        raise AimlError(400, f"This model's maximum context length is {info['contextLength']} tokens and its output is "
-                        f"limited to {info['outputMax']} tokens. However, you requested {used + (query.max_tokens or 0)} "
-                        f"tokens ({used} in the messages, {query.max_tokens or 0} in the completion).", _upstream_path(call))
+        raise AimlError(
+            400,
+            f"This model's maximum context length is {info['contextLength']} tokens and its output is "
+            f"limited to {info['outputMax']} tokens. However, you requested {used + (query.max_tokens or 0)} "
+            f"tokens ({used} in the messages, {query.max_tokens or 0} in the completion).",
+            _upstream_path(call),
+        )
     answer = resolve_reply(call, query)
     if isinstance(answer, MockResponse):
         return answer

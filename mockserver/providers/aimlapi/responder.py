@@ -3,7 +3,6 @@
 import json
 import random
 import string
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,19 +32,30 @@ class AimlState:
 def new_id() -> str:
     """A Together-style id such as ``npXgTRD-28Eivz-92e226847aa70d87`` ([obs-docs] AIML Llama 4 pages, 2025-04)."""
     letters = string.ascii_letters + string.digits
-    return "".join(random.choices(letters, k=7)) + "-" + "".join(random.choices(letters, k=6)) + "-" + f"{random.getrandbits(64):016x}"
+    return (
+        "".join(random.choices(letters, k=7))
+        + "-"
+        + "".join(random.choices(letters, k=6))
+        + "-"
+        + f"{random.getrandbits(64):016x}"
+    )
 
 
 def usage_of(reply: Reply) -> dict[str, int]:
     """Only the three counters ([obs-docs])."""
-    return {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens,
-            "total_tokens": reply.prompt_tokens + reply.completion_tokens}
+    return {
+        "prompt_tokens": reply.prompt_tokens,
+        "completion_tokens": reply.completion_tokens,
+        "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+    }
 
 
 def completion_document(response_id: str, created: int, entry: dict[str, Any], reply: Reply) -> dict[str, Any]:
     """A ``chat.completion`` in the docs-published key order; ``model`` echoes the upstream name."""
     message = message_of(reply)
-    message["tool_calls"] = [{k: v for k, v in c.items() if k != "index"} for c in message.get("tool_calls", [])]  # [] when none
+    message["tool_calls"] = [
+        {k: v for k, v in c.items() if k != "index"} for c in message.get("tool_calls", [])
+    ]  # [] when none
     return {
         "id": response_id,
         "object": "chat.completion",
@@ -57,13 +67,33 @@ def completion_document(response_id: str, created: int, entry: dict[str, Any], r
 
 
 def stream_events(response_id: str, created: int, entry: dict[str, Any], reply: Reply) -> list[bytes]:
-    """SSE chunks with ``usage: null``, a final ``choices: []`` usage chunk, then ``[DONE]`` (AIML-DOCS streaming transcript)."""
-    head = {"id": response_id, "object": "chat.completion.chunk", "created": created, "model": entry["mock"]["upstream_model"]}
-    events = [sse_event(head | {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None, "logprobs": None}], "usage": None})]
+    """SSE chunks with ``usage: null``, a final ``choices: []`` usage chunk, then ``[DONE]`` (AIML-DOCS streaming)."""
+    head = {
+        "id": response_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": entry["mock"]["upstream_model"],
+    }
+    events = [
+        sse_event(
+            head
+            | {
+                "choices": [
+                    {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None, "logprobs": None}
+                ],
+                "usage": None,
+            }
+        )
+    ]
     deltas = delta_sequence(reply)
     for index, delta in enumerate(deltas):
         finish = reply.finish if index == len(deltas) - 1 else None
-        events.append(sse_event(head | {"choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], "usage": None}))
+        events.append(
+            sse_event(
+                head
+                | {"choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], "usage": None}
+            )
+        )
     events.append(sse_event(head | {"choices": [], "usage": usage_of(reply)}))
     # The published transcript shows no [DONE]; it may have been trimmed (unverified), and OpenAI clients expect it.
     events.append(b"data: [DONE]\n\n")

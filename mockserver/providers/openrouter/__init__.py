@@ -23,7 +23,11 @@ PROVIDER = ProviderSpec(
     routes=ROUTES,
     handlers=HANDLERS,
     not_found=_not_found,
-    internal_error=lambda call: OpenRouterError(500, "Internal Server Error", metadata={"error_type": "server"}).to_response(),
-    too_large=lambda call: OpenRouterError(413, "Request body too large", metadata={"error_type": "payload_too_large"}).to_response(),
+    internal_error=lambda call: OpenRouterError(
+        500, "Internal Server Error", metadata={"error_type": "server"}
+    ).to_response(),
+    too_large=lambda call: OpenRouterError(
+        413, "Request body too large", metadata={"error_type": "payload_too_large"}
+    ).to_response(),
     make_state=OpenRouterState.load,
 )

@@ -1,4 +1,4 @@
-"""OpenRouter's error envelope: ``{"error": {"message", "code", "metadata"?}, "user_id"?}`` (OR-SPEC, OR-DOCS errors)."""
+"""OpenRouter's error envelope ``{"error": {"message", "code", "metadata"?}, "user_id"?}`` (OR-SPEC, OR-DOCS)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +12,10 @@ __all__ = ["OpenRouterError"]
 BASE_HEADERS = {
     "access-control-allow-origin": "*",
     "vary": "Accept-Encoding",
-    "permissions-policy": 'payment=(self "https://checkout.stripe.com" "https://connect-js.stripe.com" "https://js.stripe.com" "https://*.js.stripe.com" "https://hooks.stripe.com")',
+    "permissions-policy": (
+        'payment=(self "https://checkout.stripe.com" "https://connect-js.stripe.com" '
+        '"https://js.stripe.com" "https://*.js.stripe.com" "https://hooks.stripe.com")'
+    ),
     "referrer-policy": "no-referrer, strict-origin-when-cross-origin",
     "x-content-type-options": "nosniff",
 }
@@ -21,8 +24,15 @@ BASE_HEADERS = {
 class OpenRouterError(ProviderError):
     """An error as OpenRouter sends it; HTTP status equals ``error.code`` for request-level errors."""
 
-    def __init__(self, status: int, message: str, *, metadata: Mapping[str, Any] | None = None,
-                 user_id: str | None = None, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        user_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(status, message, headers)
         self.metadata = dict(metadata) if metadata is not None else None
         self.user_id = user_id

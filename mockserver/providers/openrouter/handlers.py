@@ -18,17 +18,36 @@ __all__ = ["HANDLERS"]
 
 # Canned faults for ``x-mock-fault: <status>``, messages as OpenRouter words them (OR-DOCS errors, limits; [obs]).
 FAULTS: dict[int, tuple[str, dict[str, Any] | None, dict[str, str]]] = {
-    402: ("This request requires more credits, or fewer max_tokens. You requested up to 16384 tokens, but can only "
-          "afford 2666. To increase, visit https://openrouter.ai/settings/credits and add more credits",
-          {"provider_name": None}, {}),
+    402: (
+        "This request requires more credits, or fewer max_tokens. You requested up to 16384 tokens, but can only "
+        "afford 2666. To increase, visit https://openrouter.ai/settings/credits and add more credits",
+        {"provider_name": None},
+        {},
+    ),
     403: ("Request blocked: prompt injection patterns detected", {"error_type": "content_policy_violation"}, {}),
     408: ("Request timed out", {"error_type": "timeout"}, {}),
     # X-RateLimit-* only on OpenRouter-originated 429s (OR-DOCS limits.mdx)
-    429: ("Rate limit exceeded: free-models-per-min.", {"error_type": "rate_limit_exceeded"},
-          {"X-RateLimit-Limit": "20", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1790000000000", "Retry-After": "1"}),
+    429: (
+        "Rate limit exceeded: free-models-per-min.",
+        {"error_type": "rate_limit_exceeded"},
+        {
+            "X-RateLimit-Limit": "20",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "1790000000000",
+            "Retry-After": "1",
+        },
+    ),
     500: ("Internal Server Error", {"error_type": "server"}, {}),
-    502: ("Provider returned error", {"provider_name": "DeepInfra", "raw": "upstream connect error", "is_byok": False}, {}),
-    503: ("No allowed providers are available for the selected model.", {"error_type": "provider_unavailable"}, {"Retry-After": "2"}),
+    502: (
+        "Provider returned error",
+        {"provider_name": "DeepInfra", "raw": "upstream connect error", "is_byok": False},
+        {},
+    ),
+    503: (
+        "No allowed providers are available for the selected model.",
+        {"error_type": "provider_unavailable"},
+        {"Retry-After": "2"},
+    ),
 }
 
 
@@ -48,19 +67,28 @@ def read_body(call: Call, user_id: str, kind: str) -> dict[str, Any]:
     """Check content type, parse JSON and validate against ``contracts/schemas/openrouter/<kind>.json``."""
     content_type = (call.request.header("content-type") or "").split(";")[0].strip().lower()
     if content_type and content_type != "application/json" and not content_type.endswith("+json"):
-        raise OpenRouterError(400, f"Invalid content type {content_type!r}: expected application/json",
-                              metadata={"error_type": "invalid_request"}, user_id=user_id)
+        raise OpenRouterError(
+            400,
+            f"Invalid content type {content_type!r}: expected application/json",
+            metadata={"error_type": "invalid_request"},
+            user_id=user_id,
+        )
     try:
         body = parse_json_body(call.request)
     except ValueError as exc:
-        raise OpenRouterError(400, f"Invalid JSON in request body: {exc}", metadata={"error_type": "invalid_request"},
-                              user_id=user_id) from exc
+        raise OpenRouterError(
+            400, f"Invalid JSON in request body: {exc}", metadata={"error_type": "invalid_request"}, user_id=user_id
+        ) from exc
     problem = first_problem("openrouter", kind, body)
     if problem is not None:
         # Exact wording of OpenRouter's validation messages was not captured; the shape (400, error_type) is OR-DOCS.
         where = problem.path or "body"
-        raise OpenRouterError(400, f"Invalid request: {where}: {zod_message(problem)}",
-                              metadata={"error_type": "invalid_request", "param": where}, user_id=user_id)
+        raise OpenRouterError(
+            400,
+            f"Invalid request: {where}: {zod_message(problem)}",
+            metadata={"error_type": "invalid_request", "param": where},
+            user_id=user_id,
+        )
     if not isinstance(body, dict):
         raise OpenRouterError(400, "Invalid request: body must be an object", user_id=user_id)
     return body
@@ -110,12 +138,20 @@ def _deliver(call: Call, entry: dict[str, Any], reply: Reply, stream: bool, star
 def completions(call: Call) -> MockResponse:
     """POST /completions (legacy text completion, OR-SPEC-2025)."""
     _, user_id = authenticate(call)
-    body = read_body(call, user_id, "completions-request") if _has_schema("completions-request") else parse_json_body(call.request)
+    body = (
+        read_body(call, user_id, "completions-request")
+        if _has_schema("completions-request")
+        else parse_json_body(call.request)
+    )
     prompt = body.get("prompt")
     if not isinstance(prompt, str | list) or not prompt:
-        raise OpenRouterError(400, "Invalid request: prompt: Required", metadata={"error_type": "invalid_request"}, user_id=user_id)
+        raise OpenRouterError(
+            400, "Invalid request: prompt: Required", metadata={"error_type": "invalid_request"}, user_id=user_id
+        )
     entry = responder.pick_model(call.state, body, user_id)
-    chat_body = {"messages": [{"role": "user", "content": prompt if isinstance(prompt, str) else " ".join(map(str, prompt))}]}
+    chat_body = {
+        "messages": [{"role": "user", "content": prompt if isinstance(prompt, str) else " ".join(map(str, prompt))}]
+    }
     chat_body |= {k: body[k] for k in ("max_tokens", "stop", "seed") if k in body}
     query = query_from_body(chat_body, "openrouter", "completions", entry["id"], entry["mock"]["family"])
     responder.check_limits(entry, query, prompt_tokens(query), user_id)
@@ -126,8 +162,12 @@ def completions(call: Call) -> MockResponse:
     gen_id = responder.new_generation_id()
     call.state.remember(responder.generation_record(gen_id, entry, answer, False, 0))
     document = {
-        "id": gen_id, "object": "text_completion", "created": int(time.time()), "model": entry["id"],
-        "provider": entry["mock"]["provider_name"], "system_fingerprint": None,
+        "id": gen_id,
+        "object": "text_completion",
+        "created": int(time.time()),
+        "model": entry["id"],
+        "provider": entry["mock"]["provider_name"],
+        "system_fingerprint": None,
         "choices": [{"text": answer.text, "index": 0, "logprobs": None, "finish_reason": answer.finish}],
         "usage": responder.usage_of(entry, answer),
     }
@@ -157,8 +197,11 @@ def list_endpoints(call: Call) -> MockResponse:
     if entry is None:
         raise OpenRouterError(404, "Model not found", metadata={"error_type": "not_found"})
     data = {
-        "id": entry["id"], "name": entry["name"], "created": entry["created"],
-        "description": entry["description"][:200] + "...", "architecture": entry["architecture"],
+        "id": entry["id"],
+        "name": entry["name"],
+        "created": entry["created"],
+        "description": entry["description"][:200] + "...",
+        "architecture": entry["architecture"],
         "endpoints": [ep | {"model_id": entry["id"], "model_name": entry["name"]} for ep in entry["mock"]["endpoints"]],
     }
     return json_response(200, {"data": data}, BASE_HEADERS)
@@ -169,10 +212,14 @@ def get_generation(call: Call) -> MockResponse:
     _, user_id = authenticate(call)
     gen_id = call.request.query.get("id")
     if not gen_id:
-        raise OpenRouterError(400, "Invalid request: id: Required", metadata={"error_type": "invalid_request"}, user_id=user_id)
+        raise OpenRouterError(
+            400, "Invalid request: id: Required", metadata={"error_type": "invalid_request"}, user_id=user_id
+        )
     record = call.state.generations.get(gen_id)
     if record is None:
-        raise OpenRouterError(404, f"Generation {gen_id} not found", metadata={"error_type": "not_found"}, user_id=user_id)
+        raise OpenRouterError(
+            404, f"Generation {gen_id} not found", metadata={"error_type": "not_found"}, user_id=user_id
+        )
     return json_response(200, {"data": record}, BASE_HEADERS)
 
 
@@ -181,10 +228,23 @@ def get_key(call: Call) -> MockResponse:
     key, _ = authenticate(call)
     usage = round(call.state.usage, 12)
     data = {
-        "label": mask_secret(key).replace("…", "..."), "limit": None, "limit_reset": None, "limit_remaining": None,
-        "include_byok_in_limit": False, "usage": usage, "usage_daily": usage, "usage_weekly": usage,
-        "usage_monthly": usage, "byok_usage": 0, "byok_usage_daily": 0, "byok_usage_weekly": 0, "byok_usage_monthly": 0,
-        "is_free_tier": False, "is_management_key": False, "is_provisioning_key": False, "expires_at": None,
+        "label": mask_secret(key).replace("…", "..."),
+        "limit": None,
+        "limit_reset": None,
+        "limit_remaining": None,
+        "include_byok_in_limit": False,
+        "usage": usage,
+        "usage_daily": usage,
+        "usage_weekly": usage,
+        "usage_monthly": usage,
+        "byok_usage": 0,
+        "byok_usage_daily": 0,
+        "byok_usage_weekly": 0,
+        "byok_usage_monthly": 0,
+        "is_free_tier": False,
+        "is_management_key": False,
+        "is_provisioning_key": False,
+        "expires_at": None,
         "rate_limit": {"requests": -1, "interval": "10s", "note": "This field is deprecated and safe to ignore."},
     }
     return json_response(200, {"data": data}, BASE_HEADERS)

@@ -75,8 +75,25 @@ def pick_model(state: OpenRouterState, body: dict[str, Any], user_id: str) -> di
 
 
 # Request fields that are not model parameters, so never make a provider "unsupported".
-_NOT_PARAMETERS = {"model", "models", "messages", "stream", "stream_options", "provider", "usage", "user", "transforms",
-                   "route", "metadata", "plugins", "session_id", "trace", "debug", "max_completion_tokens", "prompt"}
+_NOT_PARAMETERS = {
+    "model",
+    "models",
+    "messages",
+    "stream",
+    "stream_options",
+    "provider",
+    "usage",
+    "user",
+    "transforms",
+    "route",
+    "metadata",
+    "plugins",
+    "session_id",
+    "trace",
+    "debug",
+    "max_completion_tokens",
+    "prompt",
+}
 
 
 def check_parameters(entry: dict[str, Any], body: dict[str, Any], user_id: str) -> None:
@@ -138,7 +155,7 @@ def completion_document(gen_id: str, created: int, entry: dict[str, Any], reply:
             {
                 "logprobs": None,
                 "finish_reason": reply.finish,
-                "native_finish_reason": reply.finish,  # the upstream's raw value; Llama hosts say stop/length/tool_calls
+                "native_finish_reason": reply.finish,  # raw upstream value; Llama hosts say stop/length
                 "index": 0,
                 "message": message_of(reply) | {"refusal": None, "reasoning": None},
             }
@@ -150,14 +167,26 @@ def completion_document(gen_id: str, created: int, entry: dict[str, Any], reply:
 _PROCESSING = b": OPENROUTER PROCESSING\n\n"
 
 
-def stream_events(gen_id: str, created: int, entry: dict[str, Any], reply: Reply, fault_at: int | None = None) -> list[bytes]:
+def stream_events(
+    gen_id: str, created: int, entry: dict[str, Any], reply: Reply, fault_at: int | None = None
+) -> list[bytes]:
     """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE]."""
-    head = {"id": gen_id, "object": "chat.completion.chunk", "created": created, "model": entry["id"],
-            "provider": entry["mock"]["provider_name"]}
+    head = {
+        "id": gen_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": entry["id"],
+        "provider": entry["mock"]["provider_name"],
+    }
 
     def chunk(delta: dict[str, Any], finish: str | None, **extra: Any) -> bytes:
-        choice = {"index": 0, "delta": {"role": "assistant"} | delta, "finish_reason": finish,
-                  "native_finish_reason": finish, "logprobs": None}
+        choice = {
+            "index": 0,
+            "delta": {"role": "assistant"} | delta,
+            "finish_reason": finish,
+            "native_finish_reason": finish,
+            "logprobs": None,
+        }
         return sse_event(head | {"choices": [choice]} | extra)
 
     # OR-DOCS streaming.mdx: comment lines may precede and interleave data events; [obs] 0-17 per stream.
@@ -172,7 +201,7 @@ def stream_events(gen_id: str, created: int, entry: dict[str, Any], reply: Reply
         events.append(chunk(delta, finish))
         if index == 1:
             events.append(_PROCESSING)
-    # 2026 traffic repeats finish_reason on the usage chunk and keeps one choice ([obs] stream-003 vs docs' choices: []).
+    # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice ([obs] stream-003; docs say [])
     events.append(chunk({"content": ""}, reply.finish, usage=usage_of(entry, reply)))
     events.append(b"data: [DONE]\n\n")
     return events
@@ -180,24 +209,54 @@ def stream_events(gen_id: str, created: int, entry: dict[str, Any], reply: Reply
 
 def mid_stream_error(head: dict[str, Any]) -> bytes:
     """A mid-stream error: HTTP already 200, a chunk with top-level ``error`` plus ``choices`` (OR-DOCS streaming)."""
-    error = {"code": 502, "message": "Provider returned error", "metadata": {"error_type": "provider_unavailable", "provider_name": head["provider"]}}
-    choice = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": "error", "native_finish_reason": None}
+    error = {
+        "code": 502,
+        "message": "Provider returned error",
+        "metadata": {"error_type": "provider_unavailable", "provider_name": head["provider"]},
+    }
+    choice = {
+        "index": 0,
+        "delta": {"role": "assistant", "content": ""},
+        "finish_reason": "error",
+        "native_finish_reason": None,
+    }
     return sse_event(head | {"error": error, "choices": [choice]})
 
 
-def generation_record(gen_id: str, entry: dict[str, Any], reply: Reply, streamed: bool, latency_ms: int) -> dict[str, Any]:
+def generation_record(
+    gen_id: str, entry: dict[str, Any], reply: Reply, streamed: bool, latency_ms: int
+) -> dict[str, Any]:
     """What ``GET /generation?id=`` returns for a generation this mock produced (OR-SPEC GenerationResponse)."""
     usage = usage_of(entry, reply)
     return {
-        "id": gen_id, "upstream_id": "chatcmpl-" + gen_id[-20:], "total_cost": usage["cost"], "cache_discount": None,
+        "id": gen_id,
+        "upstream_id": "chatcmpl-" + gen_id[-20:],
+        "total_cost": usage["cost"],
+        "cache_discount": None,
         "upstream_inference_cost": None,
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()), "model": entry["id"], "app_id": None,
-        "streamed": streamed, "cancelled": False, "provider_name": entry["mock"]["provider_name"], "latency": latency_ms,
-        "moderation_latency": None, "generation_time": latency_ms, "finish_reason": reply.finish,
-        "native_finish_reason": reply.finish, "tokens_prompt": reply.prompt_tokens,
-        "tokens_completion": reply.completion_tokens, "native_tokens_prompt": reply.prompt_tokens,
-        "native_tokens_completion": reply.completion_tokens, "native_tokens_completion_images": 0,
-        "native_tokens_reasoning": 0, "native_tokens_cached": 0, "num_media_prompt": None,
-        "num_media_completion": None, "num_search_results": None, "origin": "", "usage": usage["cost"],
-        "is_byok": False, "api_type": "completions",
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "model": entry["id"],
+        "app_id": None,
+        "streamed": streamed,
+        "cancelled": False,
+        "provider_name": entry["mock"]["provider_name"],
+        "latency": latency_ms,
+        "moderation_latency": None,
+        "generation_time": latency_ms,
+        "finish_reason": reply.finish,
+        "native_finish_reason": reply.finish,
+        "tokens_prompt": reply.prompt_tokens,
+        "tokens_completion": reply.completion_tokens,
+        "native_tokens_prompt": reply.prompt_tokens,
+        "native_tokens_completion": reply.completion_tokens,
+        "native_tokens_completion_images": 0,
+        "native_tokens_reasoning": 0,
+        "native_tokens_cached": 0,
+        "num_media_prompt": None,
+        "num_media_completion": None,
+        "num_search_results": None,
+        "origin": "",
+        "usage": usage["cost"],
+        "is_byok": False,
+        "api_type": "completions",
     }
