@@ -4,6 +4,7 @@ import json
 import re
 
 import httpx
+import jsonschema
 import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
@@ -101,3 +102,44 @@ async def test_async(server) -> None:
     completion = await client.chat.completions.create(model=SCOUT, messages=HELLO)
     assert completion.choices[0].message.content.startswith("Hello!")
     await client.close()
+
+
+def test_response_format_images_stop_and_limits(client: OpenAI) -> None:
+    schema = {
+        "type": "object",
+        "required": ["city", "temp"],
+        "properties": {"city": {"type": "string"}, "temp": {"type": "number"}},
+    }
+    completion = client.chat.completions.create(
+        model=SCOUT,
+        messages=[{"role": "user", "content": "Weather as JSON"}],
+        response_format={"type": "json_schema", "json_schema": {"name": "weather", "schema": schema}},
+    )
+    jsonschema.validate(json.loads(completion.choices[0].message.content), schema)
+    parts = [
+        {"type": "text", "text": "Hello"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+    ]
+    with_image = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": parts}])
+    plain = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "What is in it?"}])
+    assert with_image.usage.prompt_tokens > plain.usage.prompt_tokens + 100
+    stopped = client.chat.completions.create(
+        model=MAVERICK, messages=[{"role": "user", "content": "count to ten"}], stop="four"
+    )
+    assert stopped.choices[0].message.content == "One, two, three, "
+    cut = client.chat.completions.create(
+        model=MAVERICK, messages=[{"role": "user", "content": "count to ten"}], max_tokens=2
+    )
+    assert cut.choices[0].finish_reason == "length" and cut.usage.completion_tokens == 2
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model=SCOUT, messages=HELLO, max_tokens=16385)
+    assert "maximum context length" in caught.value.response.json()["message"]
+
+
+def test_unknown_key_when_keys_configured(start_server) -> None:
+    locked = start_server(api_keys={"aimlapi": ["aiml-good"]})
+    bad = OpenAI(base_url=f"{locked.url}/aimlapi/v1", api_key="aiml-bad", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        bad.chat.completions.create(model=MAVERICK, messages=HELLO)
+    good = OpenAI(base_url=f"{locked.url}/aimlapi/v1", api_key="aiml-good", max_retries=0)
+    assert good.chat.completions.create(model=MAVERICK, messages=HELLO).choices[0].message.content
