@@ -117,7 +117,7 @@ def test_response_format_images_stop_and_limits(client: OpenAI) -> None:
     )
     jsonschema.validate(json.loads(completion.choices[0].message.content), schema)
     parts = [
-        {"type": "text", "text": "Hello"},
+        {"type": "text", "text": "What is in it?"},
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
     ]
     with_image = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": parts}])
