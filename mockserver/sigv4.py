@@ -71,8 +71,16 @@ def canonical_request(request: MockRequest, signed_headers: list[str]) -> str:
     names = sorted({name.lower().strip() for name in signed_headers})
     header_lines = "".join(f"{name}:{' '.join(request.headers.get(name, '').split())}\n" for name in names)
     payload = request.headers.get("x-amz-content-sha256") or hashlib.sha256(request.body).hexdigest()
-    return "\n".join([request.method.upper(), _canonical_path(request.raw_path), _canonical_query(request.query_string),
-                      header_lines, ";".join(names), payload])
+    return "\n".join(
+        [
+            request.method.upper(),
+            _canonical_path(request.raw_path),
+            _canonical_query(request.query_string),
+            header_lines,
+            ";".join(names),
+            payload,
+        ]
+    )
 
 
 def _hmac(key: bytes, text: str) -> bytes:

@@ -106,8 +106,8 @@ def _decode_headers(data: bytes) -> dict[str, HeaderValue]:
         elif kind in (2, 3, 4, 5):
             fmt = {2: ">b", 3: ">h", 4: ">i", 5: ">q"}[kind]
             size = struct.calcsize(fmt)
-            value = struct.unpack(fmt, data[offset : offset + size])[0]
-            value = Int64(value) if kind == 5 else value
+            number = int(struct.unpack(fmt, data[offset : offset + size])[0])
+            value = Int64(number) if kind == 5 else number
             offset += size
         elif kind in (6, 7):
             (length,) = struct.unpack(">H", data[offset : offset + 2])

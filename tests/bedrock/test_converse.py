@@ -37,7 +37,8 @@ def test_converse_stream_event_order(client: Any, model: str) -> None:
     text = "".join(e["contentBlockDelta"]["delta"]["text"] for e in events if "contentBlockDelta" in e)
     assert text == whole["output"]["message"]["content"][0]["text"]
     assert events[-2]["messageStop"]["stopReason"] == "end_turn"
-    assert events[-1]["metadata"]["usage"] == {k: whole["usage"][k] for k in ("inputTokens", "outputTokens", "totalTokens")}
+    counters = ("inputTokens", "outputTokens", "totalTokens")
+    assert events[-1]["metadata"]["usage"] == {k: whole["usage"][k] for k in counters}
 
 
 def test_tool_use_then_tool_result(client: Any) -> None:
@@ -92,14 +93,16 @@ def test_raw_body_validation_messages(bedrock_url: str) -> None:
     response = httpx.post(url, json=bad, headers={"authorization": "Bearer ABSKtest"})
     assert response.status_code == 400
     assert response.headers["x-amzn-errortype"] == "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"
-    assert response.json()["message"].startswith("2 validation errors detected: Value '0' at 'inferenceConfig.maxTokens'")
-    assert "at 'messages.1.member.role' failed to satisfy constraint: Member must satisfy enum value set" in response.json()["message"]
+    message = response.json()["message"]
+    assert message.startswith("2 validation errors detected: Value '0' at 'inferenceConfig.maxTokens'")
+    assert "at 'messages.1.member.role' failed to satisfy constraint: Member must satisfy enum value set" in message
     assert httpx.post(url, content=b"{", headers={"authorization": "Bearer x"}).status_code == 400
 
 
 def test_stream_tool_use_when_streaming_is_on(make_client: ClientFactory) -> None:
     client = make_client(config={"bedrock_stream_mode": "on"})
-    events = list(client.converse_stream(modelId=SCOUT, messages=user("What is the weather in Paris?"), toolConfig=WEATHER_TOOL)["stream"])
+    question = user("What is the weather in Paris?")
+    events = list(client.converse_stream(modelId=SCOUT, messages=question, toolConfig=WEATHER_TOOL)["stream"])
     start = next(e["contentBlockStart"] for e in events if "contentBlockStart" in e)
     assert start["start"]["toolUse"]["name"] == "get_weather"
     assert TOOL_USE_ID.match(start["start"]["toolUse"]["toolUseId"])
@@ -144,5 +147,6 @@ def test_count_tokens(client: Any) -> None:
     assert counted["inputTokens"] == converse["usage"]["inputTokens"]
     native = json.dumps({"prompt": "Tell me about llamas"}).encode()
     invoked = json.loads(client.invoke_model(modelId=MAVERICK, body=native)["body"].read())
-    counted = client.count_tokens(modelId="meta.llama4-maverick-17b-instruct-v1:0", input={"invokeModel": {"body": native}})
+    bare = "meta.llama4-maverick-17b-instruct-v1:0"  # CountTokens takes a foundation-model id (BR-MODEL)
+    counted = client.count_tokens(modelId=bare, input={"invokeModel": {"body": native}})
     assert counted["inputTokens"] == invoked["prompt_token_count"]

@@ -38,7 +38,8 @@ def test_prompt_template_is_parsed_for_fixture_matching(client: Any, template: s
 
 
 def test_max_gen_len_truncates_with_length(client: Any) -> None:
-    document = json.loads(client.invoke_model(modelId=MAVERICK, body=body(prompt="count to ten", max_gen_len=3))["body"].read())
+    response = client.invoke_model(modelId=MAVERICK, body=body(prompt="count to ten", max_gen_len=3))
+    document = json.loads(response["body"].read())
     assert document["stop_reason"] == "length" and document["generation_token_count"] == 3
 
 
@@ -77,15 +78,18 @@ def test_stream_payload_padding_is_deterministic(bedrock_url: str) -> None:
     assert len(set(map(len, paddings[0]))) > 1
 
 
+MALFORMED = "Malformed input request: {}, please reformat your input and try again."
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"prompt": "hi", "stop_sequences": ["x"]},
-     "Malformed input request: extraneous key [stop_sequences] is not permitted, please reformat your input and try again."),
+     MALFORMED.format("extraneous key [stop_sequences] is not permitted")),
     ({"prompt": "hi", "temperature": 1.5},
-     "Malformed input request: #/temperature: 1.5 is not less or equal to 1, please reformat your input and try again."),
+     MALFORMED.format("#/temperature: 1.5 is not less or equal to 1")),
     ({"prompt": "hi", "max_gen_len": 0},
-     "Malformed input request: #/max_gen_len: 0 is not greater or equal to 1, please reformat your input and try again."),
+     MALFORMED.format("#/max_gen_len: 0 is not greater or equal to 1")),
     ({"temperature": 0.5},
-     "Malformed input request: required key [prompt] not found, please reformat your input and try again."),
+     MALFORMED.format("required key [prompt] not found")),
 ])
 def test_invalid_native_body(client: Any, fields: dict[str, Any], message: str) -> None:
     with pytest.raises(ClientError) as info:
@@ -128,5 +132,6 @@ def test_mid_stream_exception(client: Any, fault: str, expected: int) -> None:
 
 def test_images_are_accepted(client: Any) -> None:
     image = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
-    document = json.loads(client.invoke_model(modelId=MAVERICK, body=body(prompt="<|image|>Describe.", images=[image]))["body"].read())
+    response = client.invoke_model(modelId=MAVERICK, body=body(prompt="<|image|>Describe.", images=[image]))
+    document = json.loads(response["body"].read())
     assert document["prompt_token_count"] > 100  # an image costs more than a handful of text tokens

@@ -38,11 +38,13 @@ def authenticate(call: "Call") -> None:
     if scheme != "AWS4-HMAC-SHA256":
         raise _denied("IncompleteSignatureException", _incomplete(header))
     auth = parse_authorization(header)
-    if auth is None or "x-amz-date" not in call.request.headers and "date" not in call.request.headers:
+    dated = "x-amz-date" in call.request.headers or "date" in call.request.headers
+    if auth is None or not dated:
         raise _denied("IncompleteSignatureException", _incomplete(header))
     if auth.service != SIGNING_NAME:
         # AWS wording for a wrong scope (assumed; same form as other SigV4 services' errors).
-        raise _denied("InvalidSignatureException", f"Credential should be scoped to correct service: '{SIGNING_NAME}'. ")
+        message = f"Credential should be scoped to correct service: '{SIGNING_NAME}'. "
+        raise _denied("InvalidSignatureException", message)
     secrets = call.config.sigv4_credentials
     if not secrets:
         return  # lenient: any well-formed signature is accepted

@@ -24,9 +24,9 @@ MODEL_ID_PATTERN = (
 _MODEL_ID = re.compile(MODEL_ID_PATTERN)
 _ARN = re.compile(r"arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(?P<account>[0-9]{12})?:(?P<kind>[a-z-]+)/(?P<rest>.+)")
 
-# [obs] Mintplex-Labs/anything-llm#4690 and others; note the typographic apostrophe in "isn’t".
-ON_DEMAND = ("Invocation of model ID {id} with on-demand throughput isn\u2019t supported. Retry your request with the ID "
-             "or ARN of an inference profile that contains this model.")
+# [obs] Mintplex-Labs/anything-llm#4690 and others; note the typographic apostrophe (U+2019) in "isn't".
+ON_DEMAND = ("Invocation of model ID {id} with on-demand throughput isn\u2019t supported. Retry your request with "
+             "the ID or ARN of an inference profile that contains this model.")
 INVALID = "The provided model identifier is invalid."  # [obs] wire-contracts §3.1
 
 
@@ -87,10 +87,10 @@ class Catalogue:
                 raise validation(ON_DEMAND.format(id=bare))
             return ResolvedModel(model_id, bare, model)
         geo, _, rest = bare.partition(".")
-        model = self.models.get(rest)
-        if model is None or geo not in model.geo_prefixes:
+        profiled = self.models.get(rest)
+        if profiled is None or geo not in profiled.geo_prefixes:
             raise validation(INVALID)
-        return ResolvedModel(model_id, bare, model)
+        return ResolvedModel(model_id, bare, profiled)
 
 
 def _model(entry: dict[str, Any]) -> Model:

@@ -31,25 +31,29 @@ class ExceptionInfo:
 
 
 # Statuses from BR-MODEL `error.httpStatusCode`. Messages: [obs]/[3p] where noted, else assumed.
+_Info = ExceptionInfo
 EXCEPTIONS: dict[str, ExceptionInfo] = {
-    "ValidationException": ExceptionInfo(400, "Input validation failed. Check your request parameters and retry the request."),
-    "AccessDeniedException": ExceptionInfo(403, "You don't have access to the model with the specified model ID."),  # [3p]
+    "ValidationException": _Info(400, "Input validation failed. Check your request parameters and retry the request."),
+    # [3p]
+    "AccessDeniedException": _Info(403, "You don't have access to the model with the specified model ID."),
     "ResourceNotFoundException": ExceptionInfo(404, "The requested resource was not found."),  # assumed
-    "ModelTimeoutException": ExceptionInfo(408, "Model has timed out in processing the request. Try your request again."),
-    "ThrottlingException": ExceptionInfo(429, "Too many requests, please wait before trying again."),  # [3p] widely reproduced
+    "ModelTimeoutException": _Info(408, "Model has timed out in processing the request. Try your request again."),
+    # [3p] widely reproduced
+    "ThrottlingException": _Info(429, "Too many requests, please wait before trying again."),
     "ModelNotReadyException": ExceptionInfo(429, "Model is not ready to serve inference requests. Try again later."),
     "ServiceQuotaExceededException": ExceptionInfo(400, "Your request exceeds the service quota for your account."),
     "ModelErrorException": ExceptionInfo(424, "The model returned an error while processing the request."),
-    "ModelStreamErrorException": ExceptionInfo(424, "An error occurred while streaming the response. Retry your request."),
+    "ModelStreamErrorException": _Info(424, "An error occurred while streaming the response. Retry your request."),
     "InternalServerException": ExceptionInfo(500, "The server encountered an internal error. Retry your request."),
     "ServiceUnavailableException": ExceptionInfo(503, "Bedrock is unable to process your request."),  # [3p]
     # Front-door (Coral) errors, not in BR-MODEL; botocore still raises them by code.
     "UnknownOperationException": ExceptionInfo(404, "Unknown operation."),  # assumed Coral behaviour
-    "InvalidSignatureException": ExceptionInfo(403, "The request signature we calculated does not match the signature you "
-                                               "provided. Check your AWS Secret Access Key and signing method. Consult "
-                                               "the service documentation for details."),
+    "InvalidSignatureException": _Info(403, "The request signature we calculated does not match the signature you "
+                                       "provided. Check your AWS Secret Access Key and signing method. Consult "
+                                       "the service documentation for details."),
     "IncompleteSignatureException": ExceptionInfo(403, "Authorization header requires 'Credential' parameter."),
-    "UnrecognizedClientException": ExceptionInfo(403, "The security token included in the request is invalid."),  # [obs] Aider-AI/aider#1986
+    # [obs] Aider-AI/aider#1986
+    "UnrecognizedClientException": _Info(403, "The security token included in the request is invalid."),
 }
 
 # Members of BR-MODEL ResponseStream / ConverseStreamOutput that are exceptions, by camelCase event name.

@@ -30,7 +30,8 @@ from mockserver.wire.eventstream import encode_event
 if TYPE_CHECKING:
     from mockserver.core import Call
 
-__all__ = ["HANDLERS", "converse", "converse_stream", "count_tokens", "invoke_model", "invoke_model_with_response_stream"]
+__all__ = ["HANDLERS", "converse", "converse_stream", "count_tokens", "invoke_model",
+           "invoke_model_with_response_stream"]
 
 EVENTSTREAM = "application/vnd.amazon.eventstream"
 
@@ -106,7 +107,7 @@ def _frames(call: "Call", events: list[tuple[str, bytes]]) -> list[bytes]:
     fault = _stream_fault(call)
     if fault is not None:
         name, index = fault
-        frames = frames[:index] + [exception_frame(name)]
+        frames = [*frames[:index], exception_frame(name)]
     return frames
 
 
@@ -165,7 +166,8 @@ def converse_stream(call: "Call") -> MockResponse:
     """POST /model/{modelId}/converse-stream: messageStart … metadata as event-stream frames."""
     resolved, body = _prepare(call)
     request = _converse_body(body)
-    responder.check_streaming(resolved.model, call.config.bedrock_stream_mode, has_tools=bool(request.get("toolConfig")))
+    has_tools = bool(request.get("toolConfig"))
+    responder.check_streaming(resolved.model, call.config.bedrock_stream_mode, has_tools=has_tools)
     query = responder.converse_query(resolved, request, "converse", stream=True)
     reply = _answer(call, query)
     if isinstance(reply, MockResponse):

@@ -14,7 +14,8 @@ from mockserver.providers.bedrock.errors import validation
 from mockserver.providers.bedrock.prompt import parse_prompt
 
 __all__ = ["PADDING_ALPHABET", "Timing", "check_streaming", "converse_document", "converse_events", "converse_query",
-           "count_input_tokens", "decode_blob", "invoke_chunks", "invoke_document", "invoke_query", "padding", "timing", "tool_use_id"]
+           "count_input_tokens", "decode_blob", "invoke_chunks", "invoke_document", "invoke_query", "padding",
+           "timing", "tool_use_id"]
 
 PROVIDER = "bedrock"
 # Observed padding alphabet and shape: a prefix of this string, random length ([obs] wire-contracts §3.4, §3.6).
@@ -102,8 +103,9 @@ def invoke_chunks(reply: Reply, time: Timing) -> list[dict[str, Any]]:
     so_far = ""
     for i, piece in enumerate(pieces):
         so_far += piece
+        count = min(count_tokens(so_far), reply.completion_tokens)
         chunks.append({"generation": piece, "prompt_token_count": reply.prompt_tokens if i == 0 else None,
-                       "generation_token_count": min(count_tokens(so_far), reply.completion_tokens), "stop_reason": None})
+                       "generation_token_count": count, "stop_reason": None})
     final = invoke_document(reply)
     chunks.append({
         "generation": "",
@@ -185,7 +187,8 @@ def _usage(reply: Reply) -> dict[str, int]:
 def converse_document(reply: Reply, time: Timing) -> dict[str, Any]:
     """The Converse response body (BR-MODEL ConverseResponse; key order as observed: sorted)."""
     content: list[dict[str, Any]] = [{"text": reply.text}] if reply.text or not reply.tool_calls else []
-    content += [{"toolUse": {"input": c.arguments, "name": c.name, "toolUseId": tool_use_id(c)}} for c in reply.tool_calls]
+    content += [{"toolUse": {"input": c.arguments, "name": c.name, "toolUseId": tool_use_id(c)}}
+                for c in reply.tool_calls]
     # [obs] a 2026 Llama 4 Maverick capture carries usage.serverToolUsage {} (not in BR-MODEL; botocore ignores it).
     return {"metrics": {"latencyMs": time.total}, "output": {"message": {"content": content, "role": "assistant"}},
             "stopReason": _stop_reason(reply), "usage": {**_usage(reply), "serverToolUsage": {}}}
@@ -205,7 +208,8 @@ def converse_events(reply: Reply, time: Timing) -> list[tuple[str, dict[str, Any
         events.append(("contentBlockStart", {"contentBlockIndex": index, "start": start}))
         arguments = json.dumps(call.arguments, separators=(",", ":"))
         for i in range(0, max(len(arguments), 1), 16):
-            events.append(("contentBlockDelta", {"contentBlockIndex": index, "delta": {"toolUse": {"input": arguments[i : i + 16]}}}))
+            delta = {"toolUse": {"input": arguments[i : i + 16]}}
+            events.append(("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
         events.append(("contentBlockStop", {"contentBlockIndex": index}))
         index += 1
     events.append(("messageStop", {"stopReason": _stop_reason(reply)}))

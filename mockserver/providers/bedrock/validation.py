@@ -26,7 +26,8 @@ def _everit_type(value: Any) -> str:
         return "Boolean"
     if isinstance(value, int | float):
         return "Integer" if isinstance(value, int) else "Number"
-    return {str: "String", list: "JSONArray", dict: "JSONObject"}.get(type(value), "Null")
+    names: dict[type, str] = {str: "String", list: "JSONArray", dict: "JSONObject"}
+    return names.get(type(value), "Null")
 
 
 def _pointer(error: ValidationError) -> str:
@@ -47,7 +48,8 @@ def invoke_violations(body: Any) -> str | None:
             parts += [f"{where}: required key [{key}] not found" for key in error.validator_value if key not in body]
         elif kind == "additionalProperties":
             allowed = error.schema.get("properties", {})
-            parts += [f"{where}: extraneous key [{key}] is not permitted" for key in error.instance if key not in allowed]
+            parts += [f"{where}: extraneous key [{key}] is not permitted"
+                      for key in error.instance if key not in allowed]
         elif kind == "maximum":
             parts.append(f"{where}: {_num(error.instance)} is not less or equal to {_num(error.validator_value)}")
         elif kind == "minimum":
@@ -104,20 +106,22 @@ def _constraint(error: ValidationError) -> str:
     }
     if kind in ("minProperties", "maxProperties"):
         return "Member must have exactly one member set"  # assumed wording for unions
-    return texts.get(str(kind), error.message)
+    return texts.get(str(kind), str(error.message))
 
 
 def converse_violations(body: Any) -> str | None:
     """The Coral 'N validation error(s) detected' message for an invalid Converse body, or None."""
     if not isinstance(body, dict):
-        return "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null"
+        return ("1 validation error detected: Value null at 'messages' failed to satisfy constraint: "
+                "Member must not be null")
     items: list[tuple[str, str]] = []
     for error in validator("bedrock", "converse-request").iter_errors(body):
         if error.validator == "required":
             for key in error.validator_value:
                 if isinstance(error.instance, dict) and key not in error.instance:
-                    items.append((_coral_path(error, key), f"Value null at '{_coral_path(error, key)}' failed to satisfy "
-                                  "constraint: Member must not be null"))
+                    path = _coral_path(error, key)
+                    text = f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+                    items.append((path, text))
             continue
         number = error.schema.get("type") == "number" if isinstance(error.schema, dict) else False
         path = _coral_path(error)
