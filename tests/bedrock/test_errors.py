@@ -87,3 +87,16 @@ def test_unknown_fault_name_is_the_mocks_own_error(bedrock_url: str) -> None:
     response = httpx.post(f"{bedrock_url}/model/{MAVERICK}/converse", json={"messages": user("hi")},
                           headers={"authorization": "Bearer x", "x-mock-fault": "NopeException"})
     assert response.status_code == 400 and response.headers["x-mock-error"] == "true"
+
+
+def test_root_provider_serves_upstream_paths(start_server: Any) -> None:
+    import boto3
+    from botocore.config import Config
+
+    server = start_server(root_provider="bedrock")
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=server.url,
+                          config=Config(retries={"max_attempts": 1}))
+    try:
+        assert client.converse(modelId=MAVERICK, messages=user("hi"))["stopReason"] == "end_turn"
+    finally:
+        client.close()
