@@ -15,7 +15,7 @@ from mockserver.errors import MockError
 from mockserver.http import MockRequest, MockResponse
 from mockserver.journal import JournalEntry
 
-__all__ = ["MockAssertionError", "ProviderMock", "make_config"]
+__all__ = ["MockAssertionError", "ProviderMock", "make_config", "wire_length"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +49,13 @@ def make_config(
     if seed is not None:
         fields["seed"] = seed
     return MockConfig(**fields)
+
+
+def wire_length(response: MockResponse) -> str | None:
+    """The ``content-length`` starlette adds on the wire (``Response.init_headers``): not for streams, 1xx, 204, 304."""
+    if response.chunks is not None or response.status < 200 or response.status in (204, 304):
+        return None
+    return str(len(response.body))
 
 
 class ProviderMock:

@@ -25,7 +25,7 @@ from botocore.handlers import BUILTIN_HANDLERS
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
-from mockserver.inprocess.base import ProviderMock, make_config
+from mockserver.inprocess.base import ProviderMock, make_config, wire_length
 
 __all__ = ["BedrockMock", "ChunkedRaw", "mock_bedrock"]
 
@@ -137,9 +137,10 @@ def to_aws_response(url: str, response: MockResponse) -> AWSResponse:
     """Build an ``AWSResponse`` with the status, headers and chunks the server would send."""
     headers = HTTPHeaders()
     for name, value in response.headers.items():
-        headers[name] = value
-    if response.chunks is None and "content-length" not in headers:
-        headers["content-length"] = str(len(response.body))  # uvicorn adds it; StreamingBody checks it
+        headers[name.lower()] = value  # lower-cased as starlette sends them (``Response.init_headers``)
+    length = wire_length(response)
+    if length is not None and "content-length" not in headers:
+        headers["content-length"] = length  # StreamingBody checks it
     return AWSResponse(url, response.status, headers, ChunkedRaw(list(response.iter_bytes())))
 
 

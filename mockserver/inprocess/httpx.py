@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
-from mockserver.inprocess.base import ProviderMock, make_config
+from mockserver.inprocess.base import ProviderMock, make_config, wire_length
 
 __all__ = ["HttpxMock", "mock_aimlapi", "mock_openrouter"]
 
@@ -140,9 +140,11 @@ def _stream_type(library: ModuleType) -> type:
 
 def to_library_response(library: ModuleType, response: MockResponse) -> Any:
     """Build a ``library.Response`` carrying the same status, headers and byte chunks as the server sends."""
-    headers = list(response.headers.items())
-    if response.chunks is None and not any(k.lower() == "content-length" for k, _ in headers):
-        headers.append(("content-length", str(len(response.body))))  # uvicorn adds it on the wire too
+    # Lower-cased as starlette sends them (``Response.init_headers``), so both paths give the same bytes.
+    headers = [(name.lower(), value) for name, value in response.headers.items()]
+    length = wire_length(response)
+    if length is not None and not any(name == "content-length" for name, _ in headers):
+        headers.append(("content-length", length))
     chunks = list(response.iter_bytes())
     return library.Response(response.status, headers=headers, stream=_stream_type(library)(chunks),
                             extensions={"http_version": b"HTTP/1.1"})
