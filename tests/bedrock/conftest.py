@@ -53,11 +53,14 @@ def make_client(start_server: Callable[..., Any]) -> Iterator[ClientFactory]:
 
     made: list[Any] = []
 
+    # A fresh boto3 Session per client: boto3.client() would use boto3's default session, which caches the
+    # credentials it first resolves and would leak this suite's fake keys into later tests.
     def make(*, config: dict[str, Any] | None = None, **client_args: Any) -> Any:
         server = start_server(**(config or {}))
         options = {"retries": {"max_attempts": 1}, **client_args.pop("options", {})}
-        made.append(boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=f"{server.url}/bedrock",
-                                 config=Config(**options), **client_args))
+        made.append(boto3.session.Session().client("bedrock-runtime", region_name="us-east-1",
+                                                   endpoint_url=f"{server.url}/bedrock", config=Config(**options),
+                                                   **client_args))
         return made[-1]
 
     yield make
@@ -113,8 +116,9 @@ def make_tls_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client
             while not server.started and time.monotonic() < deadline:
                 time.sleep(0.01)
             servers[ident] = (server, thread, f"https://127.0.0.1:{port}/bedrock")
-        made.append(boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=servers[ident][2],
-                                 verify=str(cert), config=Config(retries={"max_attempts": 1}), **client_args))
+        made.append(boto3.session.Session().client("bedrock-runtime", region_name="us-east-1",
+                                                   endpoint_url=servers[ident][2], verify=str(cert),
+                                                   config=Config(retries={"max_attempts": 1}), **client_args))
         return made[-1]
 
     yield make

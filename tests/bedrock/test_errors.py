@@ -94,7 +94,7 @@ def test_root_provider_serves_upstream_paths(start_server: Any) -> None:
     from botocore.config import Config
 
     server = start_server(root_provider="bedrock")
-    client = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=server.url,
+    client = boto3.session.Session().client("bedrock-runtime", region_name="us-east-1", endpoint_url=server.url,
                           config=Config(retries={"max_attempts": 1}))
     try:
         assert client.converse(modelId=MAVERICK, messages=user("hi"))["stopReason"] == "end_turn"
