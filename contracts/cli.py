@@ -1,4 +1,4 @@
-"""The ``contracts`` command line: ``contracts validate --provider P --kind K FILE...``."""
+"""The ``contracts`` command line: ``contracts validate|check|checks``."""
 
 import argparse
 import sys
@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from contracts import check as checker
 from contracts.checks import CHECKS, Severity
+from contracts.targets import TargetError, open_target
 from contracts.validate import KINDS, STREAM_KINDS, UsageError, validate
 
 __all__ = ["main"]
@@ -27,6 +29,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--quiet", action="store_true", help="print errors and warnings only, not info")
     commands.add_parser("checks", help="list the named checks")
+    run = commands.add_parser("check", help="send example and generated requests to a target and report drift")
+    run.add_argument("--provider", required=True, choices=sorted(KINDS))
+    run.add_argument("--base-url", required=True, help="the provider base URL an SDK would use (mock or live)")
+    run.add_argument("--api-key", help="key (Bedrock: API key); prefer the env: OPENROUTER_API_KEY, AIMLAPI_API_KEY, "
+                     "AWS_BEARER_TOKEN_BEDROCK or AWS credentials")  # fmt: skip
+    run.add_argument("--model", help="model id (default: Llama 4 Maverick for the provider)")
+    run.add_argument("--region", help="AWS region for Bedrock SigV4 (default: AWS_REGION or us-east-1)")
+    run.add_argument("--max-requests", type=int, default=20, help="request budget; live calls cost money (20)")
+    run.add_argument("--seed", type=int, default=0, help="seed for the generated requests (0)")
+    run.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
+    run.add_argument("--report", type=Path, help="write the JSON report here")
+    run.add_argument("--junit", type=Path, help="write JUnit XML here")
+    run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
 
 
@@ -61,8 +76,50 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.max_requests < 1:
+        print("contracts: --max-requests must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        target = open_target(args.provider, args.base_url, args.api_key, model=args.model, region=args.region,
+                             timeout=args.timeout)  # fmt: skip
+    except (UsageError, TargetError) as exc:
+        print(f"contracts: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    secrets = target.secrets
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        report = checker.run(target, max_requests=args.max_requests, seed=args.seed,
+                             progress=None if args.quiet else progress)  # fmt: skip
+    except TargetError as exc:
+        print(f"contracts: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        target.close()
+    try:
+        if args.report:
+            args.report.write_text(report.to_json(secrets), encoding="utf-8")
+        if args.junit:
+            args.junit.write_text(report.to_junit(secrets), encoding="utf-8")
+    except OSError as exc:
+        print(f"contracts: cannot write report: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report.summary(secrets), file=out)
+    return EXIT_OK if report.passed else EXIT_VIOLATIONS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return 0 when valid, 1 on error violations, 2 on usage errors."""
+    """Run the CLI: ``validate`` files, ``check`` a target, or list the ``checks``.
+
+    Args:
+        argv: the arguments after the program name (defaults to ``sys.argv[1:]``).
+
+    Returns 0 when everything conforms, 1 on drift (error-severity violations), 2 on a usage or
+    connection error.
+    """
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
@@ -71,4 +128,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for c in CHECKS.values():
             print(f"{c.name:26} {c.severity:8} {c.summary}")
         return EXIT_OK
+    if args.command == "check":
+        return _check(args, sys.stdout)
     return _validate(args, sys.stdout)

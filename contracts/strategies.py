@@ -301,16 +301,26 @@ def _generable(provider: str, kind: str) -> list[tuple[Parameter, st.SearchStrat
     return found
 
 
+def _companions(provider: str, kind: str, p: Parameter) -> list[Parameter] | None:
+    """The required fields that must accompany ``p`` up its chain of parents, or None when one is structural."""
+    found: list[Parameter] = []
+    child = p
+    while child.parent is not None:
+        parent = next(q for q in parameters(provider, kind) if q.path == child.parent)
+        known = {q.path[-1]: q for q in parameters(provider, kind) if q.parent == parent.path}
+        for name in parent.schema.get("required", ()):
+            if name == child.path[-1]:
+                continue
+            if name not in known or values(provider, kind, known[name].schema) is None:
+                return None
+            found.append(known[name])
+        child = parent
+    return found
+
+
 def _parent_skeleton_ok(provider: str, kind: str, p: Parameter) -> bool:
-    """A nested field can be set only when its parent's other required fields can be drawn."""
-    if p.parent is None:
-        return True
-    parent = next(q for q in parameters(provider, kind) if q.path == p.parent)
-    known = {q.path[-1]: q for q in parameters(provider, kind) if q.parent == p.parent}
-    for name in parent.schema.get("required", ()):
-        if name != p.path[-1] and (name not in known or values(provider, kind, known[name].schema) is None):
-            return False
-    return True
+    """A nested field can be set only when the other required fields up its chain can be drawn."""
+    return _companions(provider, kind, p) is not None
 
 
 def _required_value(provider: str, kind: str, p: Parameter) -> st.SearchStrategy[Any]:
@@ -327,10 +337,8 @@ def _valid(draw: st.DrawFn, provider: str, kind: str, model: str | None) -> dict
     chosen = draw(st.lists(st.sampled_from(range(len(generable))), unique=True, max_size=6)) if generable else []
     for i in sorted(chosen):
         p, strategy = generable[i]
-        if p.parent is not None:
-            for q in parameters(provider, kind):
-                if q.parent == p.parent and q.required and q is not p:
-                    _set(document, q.path, draw(_required_value(provider, kind, q)))
+        for q in _companions(provider, kind, p) or ():
+            _set(document, q.path, draw(_required_value(provider, kind, q)))
         _set(document, p.path, draw(strategy))
     return document
 
@@ -476,10 +484,8 @@ def _invalid(draw: st.DrawFn, provider: str, kind: str, model: str | None) -> In
         value = draw(strategy) if strategy is not None else None
         document[_UNKNOWN_KEY] = value
         return Invalid(document, "$", rule, {_UNKNOWN_KEY: value})
-    if p.parent is not None:
-        for q in parameters(provider, kind):
-            if q.parent == p.parent and q.required and q is not p:
-                _set(document, q.path, draw(_required_value(provider, kind, q)))
+    for q in _companions(provider, kind, p) or ():
+        _set(document, q.path, draw(_required_value(provider, kind, q)))
     if strategy is None:  # a required field removed
         parent = document
         for key in p.path[:-1]:
