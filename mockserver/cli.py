@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["on", "off", "no-tools"],
         help="override the catalogue's Llama 4 streaming switch",
     )
+    serve.add_argument(
+        "--ssl-certfile",
+        type=Path,
+        help="serve HTTPS with this certificate (botocore sends bearer tokens only over HTTPS)",
+    )
+    serve.add_argument("--ssl-keyfile", type=Path, help="the certificate's private key")
     serve.add_argument("--log-level", default="warning")
     return parser
 
@@ -81,9 +87,18 @@ def main(argv: list[str] | None = None) -> int:
     except MockError as exc:
         print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)
         return 2
-    mounts = ", ".join(f"http://{args.host}:{args.port}{p.mount}" for p in app.state.core.providers.values())
+    scheme = "https" if args.ssl_certfile else "http"
+    mounts = ", ".join(f"{scheme}://{args.host}:{args.port}{p.mount}" for p in app.state.core.providers.values())
     print(f"mockserver: serving {mounts}", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_level=args.log_level,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
     return 0
 
 
