@@ -145,8 +145,11 @@ def _response_kind(provider: str, case: Case) -> str:
     if case.status is not None:
         return "error"
     if provider != "bedrock":
-        return "models" if case.operation == "list_models" else (
-            "chat-stream" if isinstance(case.body, dict) and case.body.get("stream") else "chat-response")
+        return (
+            "models"
+            if case.operation == "list_models"
+            else ("chat-stream" if isinstance(case.body, dict) and case.body.get("stream") else "chat-response")
+        )
     return {"invoke_model": "invoke-response", "invoke_model_with_response_stream": "invoke-stream",
             "converse": "converse-response", "converse_stream": "converse-stream"}[case.operation]  # fmt: skip
 
@@ -290,4 +293,3 @@ def run(
     finally:
         report.requests_sent = target.sent
     return report
-
