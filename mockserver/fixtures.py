@@ -75,6 +75,10 @@ class Fixture:
     """Raw frames of a recorded stream (from ``response.file``), loaded at start-up."""
     provenance: dict[str, Any] = field(default_factory=dict)
 
+    def matches(self, query: ChatQuery) -> bool:
+        """Whether every matcher passes (stops at the first that fails)."""
+        return all(MATCHERS[key](want, query) is None for key, want in self.match.items())
+
     def misses(self, query: ChatQuery) -> list[str]:
         """The reasons this fixture does not match ``query`` (empty when it matches)."""
         reasons = []
@@ -168,19 +172,19 @@ class FixtureStore:
         own = [f for f in self._fixtures if f.provider == provider and f.operation == operation]
         return own + [f for f in self._fixtures if f.provider is None]
 
-    def find(self, query: ChatQuery) -> tuple[Fixture | None, list[tuple[Fixture, list[str]]]]:
-        """Return the most specific matching fixture, and the near misses ranked closest first."""
+    def find(self, query: ChatQuery) -> Fixture | None:
+        """Return the most specific matching fixture (the first of equals), or None."""
         best: Fixture | None = None
-        misses: list[tuple[Fixture, list[str]]] = []
         for fixture in self.candidates(query.provider, query.operation):
-            reasons = fixture.misses(query)
-            if not reasons:
-                if best is None or len(fixture.match) > len(best.match):
-                    best = fixture
-            else:
-                misses.append((fixture, reasons))
+            if (best is None or len(fixture.match) > len(best.match)) and fixture.matches(query):
+                best = fixture
+        return best
+
+    def closest(self, query: ChatQuery, limit: int = 3) -> list[tuple[Fixture, list[str]]]:
+        """The near misses, closest first, with the reason each matcher failed (only built for errors)."""
+        misses = [(f, f.misses(query)) for f in self.candidates(query.provider, query.operation)]
         misses.sort(key=lambda item: (len(item[1]), -_likeness(item[0], query)))
-        return best, misses
+        return [(f, reasons) for f, reasons in misses if reasons][:limit]
 
 
 def _likeness(fixture: Fixture, query: ChatQuery) -> float:

@@ -17,14 +17,14 @@ __all__ = ["resolve_reply"]
 def resolve_reply(call: "Call", query: ChatQuery) -> Reply | MockResponse:
     """Return the reply for ``query``, or a recorded response to send as it is."""
     call.model = query.model
-    fixture, misses = call.core.fixtures.find(query)
+    fixture = call.core.fixtures.find(query)
     if fixture is not None:
         call.fixture = fixture.name
         if fixture.response is not None:
             return _recorded(fixture)
         return _from_fixture(query, fixture)
     if call.config.strict:
-        closest = [{"fixture": f.name, "failed": reasons} for f, reasons in misses[:3]]
+        closest = [{"fixture": f.name, "failed": reasons} for f, reasons in call.core.fixtures.closest(query)]
         hint = (
             "; ".join(f"{c['fixture']}: {c['failed'][0]}" for c in closest)
             or "there are no fixtures for this operation"
