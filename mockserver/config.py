@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DEFAULT_FIXTURES", "MockConfig"]
+__all__ = ["DEFAULT_FIXTURES", "MockConfig", "catalogue_path"]
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -30,3 +30,9 @@ class MockConfig:
     """Override the catalogue's Llama 4 streaming switch: ``"on"``, ``"off"`` or ``"no-tools"``."""
     sigv4_credentials: dict[str, str] = field(default_factory=dict)
     """Access key id -> secret key; when set, Bedrock SigV4 signatures are verified against them."""
+
+
+def catalogue_path(config: MockConfig, provider: str) -> Path:
+    """``<fixtures>/<provider>/models.json``, or the bundled catalogue when a custom folder has none."""
+    path = Path(config.fixtures_dir) / provider / "models.json"
+    return path if path.is_file() else DEFAULT_FIXTURES / provider / "models.json"

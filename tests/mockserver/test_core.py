@@ -121,3 +121,26 @@ def test_python_dash_m_mockserver_help() -> None:
         [sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True, text=True, timeout=30, check=False
     )
     assert result.returncode == 0 and "--strict" in result.stdout and "127.0.0.1" in result.stdout
+
+
+def test_custom_fixtures_folder_keeps_bundled_catalogues(tmp_path: Path) -> None:
+    (tmp_path / "conversations").mkdir()
+    (tmp_path / "conversations" / "mine.json").write_text(
+        '{"match": {"user_message": "ping"}, "reply": {"content": "pong"}}'
+    )
+    core = MockCore(MockConfig(fixtures_dir=tmp_path))
+    for path, model in (
+        ("/openrouter/api/v1/chat/completions", "meta-llama/llama-4-scout"),
+        ("/aimlapi/v1/chat/completions", "meta-llama/llama-4-scout"),
+    ):
+        response = post(core, path, {"model": model, "messages": [{"role": "user", "content": "ping"}]})
+        assert json.loads(response.body)["choices"][0]["message"]["content"] == "pong"
+    converse = core.handle(
+        MockRequest.build(
+            "POST",
+            "/bedrock/model/us.meta.llama4-scout-17b-instruct-v1%3A0/converse",
+            {"authorization": "Bearer ABSKtest", "content-type": "application/json"},
+            json.dumps({"messages": [{"role": "user", "content": [{"text": "ping"}]}]}).encode(),
+        )
+    )
+    assert json.loads(converse.body)["output"]["message"]["content"][0]["text"] == "pong"

@@ -4,11 +4,10 @@ import json
 import random
 import string
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from mockserver.chat import Reply
-from mockserver.config import MockConfig
+from mockserver.config import MockConfig, catalogue_path
 from mockserver.providers.openai_chat import delta_sequence, message_of, sse_event
 
 __all__ = ["AimlState", "completion_document", "new_id", "stream_events"]
@@ -23,10 +22,8 @@ class AimlState:
     @classmethod
     def load(cls, config: MockConfig) -> "AimlState":
         """Read the catalogue (data, not code)."""
-        path = Path(config.fixtures_dir) / "aimlapi" / "models.json"
-        if not path.is_file():
-            path = Path(__file__).resolve().parents[3] / "fixtures" / "aimlapi" / "models.json"
-        return cls({entry["id"]: entry for entry in json.loads(path.read_text(encoding="utf-8"))["data"]})
+        document = json.loads(catalogue_path(config, "aimlapi").read_text(encoding="utf-8"))
+        return cls({entry["id"]: entry for entry in document["data"]})
 
 
 def new_id() -> str:

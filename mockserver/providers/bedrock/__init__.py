@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from mockserver.config import MockConfig
+from mockserver.config import MockConfig, catalogue_path
 from mockserver.core import ProviderSpec
 from mockserver.http import MockResponse
 from mockserver.providers.bedrock.catalogue import Catalogue
@@ -32,7 +32,7 @@ def _too_large(call: "Call") -> MockResponse:
 
 
 def _make_state(config: MockConfig) -> Catalogue:
-    return Catalogue.load(config.fixtures_dir / "bedrock" / "models.json")
+    return Catalogue.load(catalogue_path(config, "bedrock"))
 
 
 PROVIDER = ProviderSpec(

@@ -8,11 +8,10 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mockserver.chat import ChatQuery, Reply
-from mockserver.config import MockConfig
+from mockserver.config import MockConfig, catalogue_path
 from mockserver.providers.openai_chat import delta_sequence, message_of, sse_event
 from mockserver.providers.openrouter.errors import OpenRouterError
 
@@ -33,10 +32,7 @@ class OpenRouterState:
     @classmethod
     def load(cls, config: MockConfig) -> "OpenRouterState":
         """Read ``fixtures/openrouter/models.json``; the catalogue is data, not code."""
-        path = Path(config.fixtures_dir) / "openrouter" / "models.json"
-        if not path.is_file():
-            path = Path(__file__).resolve().parents[3] / "fixtures" / "openrouter" / "models.json"
-        entries = json.loads(path.read_text(encoding="utf-8"))["data"]
+        entries = json.loads(catalogue_path(config, "openrouter").read_text(encoding="utf-8"))["data"]
         return cls({entry["id"]: entry for entry in entries})
 
     def remember(self, record: dict[str, Any], keep: int = 1000) -> None:
