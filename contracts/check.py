@@ -248,7 +248,10 @@ def _property_cases(target: Target, valid: bool, count: int, seed: int) -> Itera
     for n, ((kind, operation, streaming), example, stream) in enumerate(drawn, 1):
         label = str(example) if isinstance(example, Invalid) else None
         body = example.document if isinstance(example, Invalid) else example
-        # OpenAI-compatible providers stream by the body's `stream`; Bedrock by its operation.
+        # OpenAI-compatible providers stream by the body's `stream` (set here when the strategy left
+        # it out, so that half the valid cases stream); Bedrock streams by its operation.
+        if valid and stream and target.provider != "bedrock" and "stream" not in body:
+            body = {**body, "stream": True}
         chosen = streaming if target.provider == "bedrock" and stream else operation
         name = f"property:{'valid' if valid else 'invalid'}:{kind}#{n}"
         yield Case(name, chosen, body, status=status, error=error, label=label, kind="property")
