@@ -4,6 +4,7 @@ import base64
 import json
 import re
 import struct
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,13 @@ Mutate = Callable[[str, int, dict[str, str], bytes], Answer]
 
 
 def _run(tmp_path: Path, provider: str, root: str) -> tuple[int, dict[str, Any]]:
-    report = tmp_path / "report.json"
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
     code = main(["check", "--provider", provider, "--base-url", root + MOUNTS[provider], "--report", str(report),
-                 "--quiet", "--max-requests", "12"])  # fmt: skip
-    return code, json.loads(report.read_text())
+                 "--junit", str(junit), "--quiet", "--max-requests", "12"])  # fmt: skip
+    document = json.loads(report.read_text())
+    failures = ET.fromstring(junit.read_text()).findall("testcase/failure")
+    assert len(failures) == document["summary"]["failed"]  # JUnit tells the same story
+    return code, document
 
 
 def _errors(report: dict[str, Any]) -> set[tuple[str, str, str]]:
