@@ -60,6 +60,9 @@ def make_target(where: str, start_server: Callable[..., Any]) -> Iterator[Callab
             elif where == "url":
                 base = os.environ["MOCKKIT_TARGET_URL"].rstrip("/") + MOUNTS[provider]
             else:
+                # Keys in the environment are not consent to spend money: live runs need MOCKKIT_LIVE=1 too.
+                if os.environ.get("MOCKKIT_LIVE") != "1":
+                    pytest.skip("live checks are opt-in: set MOCKKIT_LIVE=1 and the provider's key")
                 if not any(os.environ.get(name) for name in _LIVE_KEYS[provider]):
                     pytest.skip(f"live {provider} needs one of {', '.join(_LIVE_KEYS[provider])}")
                 region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
