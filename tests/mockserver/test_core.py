@@ -13,7 +13,7 @@ from mockserver.core import MockCore
 from mockserver.errors import MockError
 from mockserver.http import MockRequest
 
-HEADERS = {"authorization": "Bearer sk-or-v1-abcdefghijklmnopqrstuvwxyz123456", "content-type": "application/json"}
+HEADERS = {"authorization": "Bearer sk-or-v1-FAKE0000test0000key0", "content-type": "application/json"}
 
 
 def post(core: MockCore, path: str, body: dict, headers: dict | None = None):
@@ -68,7 +68,7 @@ def test_journal_masks_keys_and_is_bounded() -> None:
     entries = core.journal.entries()
     assert len(entries) == 3
     assert entries[-1].model == "meta-llama/llama-4-scout" and entries[-1].fixture == "conversations/hello.json"
-    assert "abcdefghijklmnopqrstuvwxyz123456" not in json.dumps([e.to_dict() for e in entries])
+    assert "0000test0000" not in json.dumps([e.to_dict() for e in entries])
     assert entries[-1].headers["authorization"].startswith("Bearer sk-or-v1")
 
 
