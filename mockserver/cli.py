@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mockserver.config import DEFAULT_FIXTURES, MockConfig
 from mockserver.errors import MockError
+from mockserver.quirks import QUIRKS, check_quirks
 
 __all__ = ["main"]
 
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mockserver", description="Offline mock of OpenRouter, AI/ML API and Bedrock for Llama 4."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("quirks", help="list the docs-vs-traffic switches and their values")
     serve = commands.add_parser("serve", help="serve all providers over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080)
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--bedrock-stream-mode",
         choices=["on", "off", "no-tools"],
-        help="override the catalogue's Llama 4 streaming switch",
+        help="shorthand for --quirk bedrock.stream_mode=VALUE",
     )
     serve.add_argument(
         "--ssl-certfile",
@@ -49,6 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve HTTPS with this certificate (botocore sends bearer tokens only over HTTPS)",
     )
     serve.add_argument("--ssl-keyfile", type=Path, help="the certificate's private key")
+    serve.add_argument(
+        "--quirk",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="choose docs or traffic behaviour where they disagree (repeatable); see `mockserver quirks`",
+    )
+    serve.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        metavar="FACTOR",
+        help="pace replies by the catalogue's latency/throughput: 0 off (default), 1 real time, 0.1 ten times faster",
+    )
+    serve.add_argument(
+        "--rate-limits", action="store_true", help="enforce the catalogue's quotas with the providers' own 429s"
+    )
     serve.add_argument("--log-level", default="warning")
     return parser
 
@@ -65,19 +84,30 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
                 fix="Use --api-key PROVIDER=KEY, e.g. openrouter=sk-or-v1-test.",
             )
         keys.setdefault(provider, []).append(key)
+    quirks = dict(item.partition("=")[::2] for item in args.quirk)
+    if args.bedrock_stream_mode:
+        quirks["bedrock.stream_mode"] = args.bedrock_stream_mode
+    check_quirks(quirks, "--quirk")
     return MockConfig(
         fixtures_dir=args.fixtures,
         strict=args.strict,
         seed=args.seed,
         root_provider=args.provider,
         api_keys=keys,
-        bedrock_stream_mode=args.bedrock_stream_mode,
+        quirks=quirks,
+        pace=args.pace,
+        rate_limits=args.rate_limits,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if args.command == "quirks":
+        for known in QUIRKS.values():
+            print(f"{known.name} = {' | '.join(known.choices)}  (default {known.default})")
+            print(f"    {known.summary}\n    source: {known.source}")
+        return 0
     import uvicorn
 
     from mockserver.app import create_app

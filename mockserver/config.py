@@ -26,8 +26,12 @@ class MockConfig:
     """How many requests the journal keeps (oldest dropped first)."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Bodies above this get the provider's 413 (Bedrock allows 25,000,000 bytes, BR-MODEL)."""
-    bedrock_stream_mode: str | None = None
-    """Override the catalogue's Llama 4 streaming switch: ``"on"``, ``"off"`` or ``"no-tools"``."""
+    quirks: dict[str, str] = field(default_factory=dict)
+    """Where docs and traffic disagree: quirk name -> chosen behaviour (see ``mockserver/quirks.py``)."""
+    pace: float = 0.0
+    """Stream/latency pacing from the catalogue's latency and throughput: 0 = off (tests), 1 = real time."""
+    rate_limits: bool = False
+    """Enforce the catalogue's request/token quotas with each provider's own 429 / ThrottlingException."""
     sigv4_credentials: dict[str, str] = field(default_factory=dict)
     """Access key id -> secret key; when set, Bedrock SigV4 signatures are verified against them."""
 

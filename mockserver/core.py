@@ -16,6 +16,7 @@ from mockserver.errors import MockError, ProviderError
 from mockserver.fixtures import FixtureStore
 from mockserver.http import MockRequest, MockResponse
 from mockserver.journal import Journal
+from mockserver.quirks import check_quirks
 from mockserver.routing import Route, match_route
 
 __all__ = ["Call", "Handler", "MockCore", "ProviderSpec"]
@@ -87,6 +88,7 @@ class MockCore:
         from mockserver.providers import all_providers  # imported late: providers import this module
 
         self.config = config or MockConfig()
+        check_quirks(self.config.quirks, "configuration")
         self.providers = {p.name: p for p in (providers or all_providers())}
         if self.config.root_provider and self.config.root_provider not in self.providers:
             raise MockError(

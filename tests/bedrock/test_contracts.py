@@ -33,7 +33,7 @@ def test_invoke_documents(bedrock_url: str, question: str) -> None:
 
 @pytest.mark.parametrize("tools", [False, True])
 def test_converse_documents(start_server: Any, tools: bool) -> None:
-    base = f"{start_server(bedrock_stream_mode='on').url}/bedrock"
+    base = f"{start_server(quirks={'bedrock.stream_mode': 'on'}).url}/bedrock"
     request: dict[str, Any] = {"messages": user("What is the weather in Paris?"), "inferenceConfig": {"maxTokens": 100}}
     if tools:
         request["toolConfig"] = WEATHER_TOOL

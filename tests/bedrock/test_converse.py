@@ -100,7 +100,7 @@ def test_raw_body_validation_messages(bedrock_url: str) -> None:
 
 
 def test_stream_tool_use_when_streaming_is_on(make_client: ClientFactory) -> None:
-    client = make_client(config={"bedrock_stream_mode": "on"})
+    client = make_client(config={"quirks": {"bedrock.stream_mode": "on"}})
     question = user("What is the weather in Paris?")
     events = list(client.converse_stream(modelId=SCOUT, messages=question, toolConfig=WEATHER_TOOL)["stream"])
     start = next(e["contentBlockStart"] for e in events if "contentBlockStart" in e)
@@ -119,7 +119,7 @@ def test_streaming_with_tools_refused_by_default(client: Any) -> None:
 
 
 def test_stream_mode_off_refuses_all_streams(make_client: ClientFactory) -> None:
-    client = make_client(config={"bedrock_stream_mode": "off"})
+    client = make_client(config={"quirks": {"bedrock.stream_mode": "off"}})
     with pytest.raises(ClientError) as info:
         client.converse_stream(modelId=MAVERICK, messages=user("hi"))
     assert error_code(info.value) == "ValidationException"

@@ -9,6 +9,7 @@ from mockserver.http import MockResponse, json_response
 from mockserver.providers.aimlapi import responder
 from mockserver.providers.aimlapi.errors import AimlError
 from mockserver.providers.openai_chat import query_from_body, sse_response
+from mockserver.quirks import quirk
 from mockserver.replies import resolve_reply
 from mockserver.validation import SchemaProblem, first_problem, zod_message
 
@@ -92,7 +93,10 @@ def chat_completions(call: Call) -> MockResponse:
         return answer
     response_id, created = responder.new_id(), int(time.time())
     if query.stream:
-        return sse_response(responder.stream_events(response_id, created, entry, answer), {})
+        done = quirk("aimlapi.done", call.config.quirks, call.request) == "on"
+        return sse_response(responder.stream_events(response_id, created, entry, answer, done), {})
+    if quirk("aimlapi.envelope", call.config.quirks, call.request) == "2026":
+        return json_response(200, responder.completion_document_2026(created, entry, answer))
     return json_response(200, responder.completion_document(response_id, created, entry, answer))
 
 

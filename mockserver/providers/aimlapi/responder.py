@@ -63,7 +63,30 @@ def completion_document(response_id: str, created: int, entry: dict[str, Any], r
     }
 
 
-def stream_events(response_id: str, created: int, entry: dict[str, Any], reply: Reply) -> list[bytes]:
+def completion_document_2026(created: int, entry: dict[str, Any], reply: Reply) -> dict[str, Any]:
+    """The 2026 docs pages' envelope: OpenRouter-like ids and fields plus AIML's top-level ``meta.usage``.
+
+    ``credits_used`` assumes 1 USD = 2,100,000 credits (not sourced: the pages show the field, not the rate).
+    """
+    prices = entry["mock"]["pricing_per_million"]
+    usd = (reply.prompt_tokens * prices["input"] + reply.completion_tokens * prices["output"]) / 1_000_000
+    message = message_of(reply) | {"refusal": None, "reasoning": None}
+    return {
+        "id": "gen-" + str(created) + "-" + new_id().replace("-", "")[:20],
+        "object": "chat.completion",
+        "created": created,
+        "model": entry["id"],
+        "system_fingerprint": None,
+        "choices": [{"index": 0, "logprobs": None, "finish_reason": reply.finish,
+                     "native_finish_reason": reply.finish, "message": message}],
+        "usage": usage_of(reply),
+        "meta": {"usage": {"credits_used": round(usd * 2_100_000), "usd_spent": round(usd, 12)}},
+    }  # fmt: skip
+
+
+def stream_events(
+    response_id: str, created: int, entry: dict[str, Any], reply: Reply, done: bool = True
+) -> list[bytes]:
     """SSE chunks with ``usage: null``, a final ``choices: []`` usage chunk, then ``[DONE]`` (AIML-DOCS streaming)."""
     head = {
         "id": response_id,
@@ -92,6 +115,7 @@ def stream_events(response_id: str, created: int, entry: dict[str, Any], reply: 
             )
         )
     events.append(sse_event(head | {"choices": [], "usage": usage_of(reply)}))
-    # The published transcript shows no [DONE]; it may have been trimmed (unverified), and OpenAI clients expect it.
-    events.append(b"data: [DONE]\n\n")
+    # The published transcript shows no [DONE]; it may have been trimmed (unverified): quirk aimlapi.done.
+    if done:
+        events.append(b"data: [DONE]\n\n")
     return events

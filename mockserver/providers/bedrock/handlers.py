@@ -24,14 +24,21 @@ from mockserver.providers.bedrock.auth import authenticate
 from mockserver.providers.bedrock.catalogue import Catalogue, ResolvedModel
 from mockserver.providers.bedrock.errors import EXCEPTIONS, STREAM_EXCEPTIONS, BedrockError, exception_frame, validation
 from mockserver.providers.bedrock.validation import converse_violations, invoke_violations
+from mockserver.quirks import quirk
 from mockserver.replies import resolve_reply
 from mockserver.wire.eventstream import encode_event
 
 if TYPE_CHECKING:
     from mockserver.core import Call
 
-__all__ = ["HANDLERS", "converse", "converse_stream", "count_tokens", "invoke_model",
-           "invoke_model_with_response_stream"]
+__all__ = [
+    "HANDLERS",
+    "converse",
+    "converse_stream",
+    "count_tokens",
+    "invoke_model",
+    "invoke_model_with_response_stream",
+]
 
 EVENTSTREAM = "application/vnd.amazon.eventstream"
 
@@ -44,8 +51,11 @@ def _fault(call: "Call") -> None:
     name = call.request.header("x-mock-fault")
     if name:
         if name.strip() not in EXCEPTIONS:
-            raise MockError("Unknown fault", f"x-mock-fault: {name!r} is not a Bedrock exception",
-                            fix=f"Use one of: {', '.join(EXCEPTIONS)}.")
+            raise MockError(
+                "Unknown fault",
+                f"x-mock-fault: {name!r} is not a Bedrock exception",
+                fix=f"Use one of: {', '.join(EXCEPTIONS)}.",
+            )
         raise BedrockError(name.strip())
 
 
@@ -55,8 +65,11 @@ def _stream_fault(call: "Call") -> tuple[str, int] | None:
         return None
     name, _, index = value.strip().partition("@")
     if name not in STREAM_EXCEPTIONS or (index and not index.isdigit()):
-        raise MockError("Unknown stream fault", f"x-mock-stream-fault: {value!r}",
-                        fix=f"Use <type>[@<event index>] with a type among: {', '.join(STREAM_EXCEPTIONS)}.")
+        raise MockError(
+            "Unknown stream fault",
+            f"x-mock-stream-fault: {value!r}",
+            fix=f"Use <type>[@<event index>] with a type among: {', '.join(STREAM_EXCEPTIONS)}.",
+        )
     return name, int(index or 1)
 
 
@@ -79,8 +92,10 @@ def _prepare(call: "Call", *, allow_foundation: bool = False) -> tuple[ResolvedM
 
 def _invoke_body(body: Any) -> dict[str, Any]:
     if body is ValueError or body is None:
-        raise validation("Malformed input request: #: expected type: JSONObject, found: String, please reformat your "
-                         "input and try again.")  # wording assumed (everit style, as for other body errors)
+        raise validation(
+            "Malformed input request: #: expected type: JSONObject, found: String, please reformat your "
+            "input and try again."
+        )  # wording assumed (everit style, as for other body errors)
     problem = invoke_violations(body)
     if problem:
         raise validation(problem)
@@ -116,6 +131,10 @@ def _padded(payload: dict[str, Any], material: bytes, index: int) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _stream_mode(call: "Call") -> str:
+    return quirk("bedrock.stream_mode", call.config.quirks, call.request)
+
+
 def invoke_model(call: "Call") -> MockResponse:
     """POST /model/{modelId}/invoke with a Meta Llama native body."""
     resolved, body = _prepare(call)
@@ -124,19 +143,23 @@ def invoke_model(call: "Call") -> MockResponse:
     if isinstance(reply, MockResponse):
         return reply
     time = responder.timing(query, reply, call.config.seed)
-    return json_response(200, responder.invoke_document(reply), {
-        "x-amzn-requestid": _request_id(),
-        "x-amzn-bedrock-invocation-latency": str(time.total),
-        "x-amzn-bedrock-input-token-count": str(reply.prompt_tokens),
-        "x-amzn-bedrock-output-token-count": str(reply.completion_tokens),
-    })
+    return json_response(
+        200,
+        responder.invoke_document(reply),
+        {
+            "x-amzn-requestid": _request_id(),
+            "x-amzn-bedrock-invocation-latency": str(time.total),
+            "x-amzn-bedrock-input-token-count": str(reply.prompt_tokens),
+            "x-amzn-bedrock-output-token-count": str(reply.completion_tokens),
+        },
+    )
 
 
 def invoke_model_with_response_stream(call: "Call") -> MockResponse:
     """POST /model/{modelId}/invoke-with-response-stream: ``chunk`` events wrapping base64 native chunks."""
     resolved, body = _prepare(call)
     native = _invoke_body(body)
-    responder.check_streaming(resolved.model, call.config.bedrock_stream_mode, has_tools=False)
+    responder.check_streaming(resolved.model, _stream_mode(call), has_tools=False)
     query = responder.invoke_query(resolved, native, "invoke_model", stream=True)
     reply = _answer(call, query)
     if isinstance(reply, MockResponse):
@@ -146,8 +169,11 @@ def invoke_model_with_response_stream(call: "Call") -> MockResponse:
     for i, chunk in enumerate(responder.invoke_chunks(reply, time)):
         raw = json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode()
         events.append(("chunk", _padded({"bytes": base64.b64encode(raw).decode()}, call.request.body, i)))
-    headers = {"content-type": EVENTSTREAM, "x-amzn-bedrock-content-type": "application/json",
-               "x-amzn-requestid": _request_id()}
+    headers = {
+        "content-type": EVENTSTREAM,
+        "x-amzn-bedrock-content-type": "application/json",
+        "x-amzn-requestid": _request_id(),
+    }
     return MockResponse(200, headers, chunks=_frames(call, events))
 
 
@@ -167,14 +193,16 @@ def converse_stream(call: "Call") -> MockResponse:
     resolved, body = _prepare(call)
     request = _converse_body(body)
     has_tools = bool(request.get("toolConfig"))
-    responder.check_streaming(resolved.model, call.config.bedrock_stream_mode, has_tools=has_tools)
+    responder.check_streaming(resolved.model, _stream_mode(call), has_tools=has_tools)
     query = responder.converse_query(resolved, request, "converse", stream=True)
     reply = _answer(call, query)
     if isinstance(reply, MockResponse):
         return reply
     time = responder.timing(query, reply, call.config.seed)
-    events = [(name, _padded(payload, call.request.body, i))
-              for i, (name, payload) in enumerate(responder.converse_events(reply, time))]
+    events = [
+        (name, _padded(payload, call.request.body, i))
+        for i, (name, payload) in enumerate(responder.converse_events(reply, time))
+    ]
     headers = {"content-type": EVENTSTREAM, "x-amzn-requestid": _request_id()}
     return MockResponse(200, headers, chunks=_frames(call, events))
 
@@ -184,8 +212,9 @@ def count_tokens(call: "Call") -> MockResponse:
     resolved, body = _prepare(call, allow_foundation=True)
     given = body.get("input") if isinstance(body, dict) else None
     if not isinstance(given, dict) or len(given) != 1 or not {"invokeModel", "converse"} & set(given):
-        raise validation("1 validation error detected: Value null at 'input' failed to satisfy constraint: "
-                         "Member must not be null")
+        raise validation(
+            "1 validation error detected: Value null at 'input' failed to satisfy constraint: Member must not be null"
+        )
     if "invokeModel" in given:
         raw = responder.decode_blob((given["invokeModel"] or {}).get("body", ""))
         try:

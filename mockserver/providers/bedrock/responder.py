@@ -59,7 +59,7 @@ def tool_use_id(call: ToolCall) -> str:
 
 def check_streaming(model: Model, override: str | None, has_tools: bool) -> None:
     """Refuse a streaming call the way the configured Llama 4 streaming mode says."""
-    mode = override or model.streaming
+    mode = model.streaming if override in (None, "catalogue") else override
     if mode == "off":
         raise validation(NO_STREAM)
     if mode == "no-tools" and has_tools:

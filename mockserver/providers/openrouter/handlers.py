@@ -11,6 +11,7 @@ from mockserver.journal import mask_secret
 from mockserver.providers.openai_chat import query_from_body, sse_response
 from mockserver.providers.openrouter import responder
 from mockserver.providers.openrouter.errors import BASE_HEADERS, OpenRouterError
+from mockserver.quirks import quirk
 from mockserver.replies import resolve_reply
 from mockserver.validation import first_problem, zod_message
 
@@ -131,7 +132,8 @@ def _deliver(call: Call, entry: dict[str, Any], reply: Reply, stream: bool, star
     if stream:
         fault = call.request.header("x-mock-stream-fault")
         fault_at = int(fault) if fault and fault.isdigit() else None
-        return sse_response(responder.stream_events(gen_id, created, entry, reply, fault_at), _headers(gen_id))
+        style = quirk("openrouter.usage_chunk", call.config.quirks, call.request)
+        return sse_response(responder.stream_events(gen_id, created, entry, reply, fault_at, style), _headers(gen_id))
     return json_response(200, responder.completion_document(gen_id, created, entry, reply), _headers(gen_id))
 
 
@@ -251,8 +253,10 @@ def get_key(call: Call) -> MockResponse:
 
 
 def get_credits(call: Call) -> MockResponse:
-    """GET /credits; an ordinary key gets zeros, as observed ([3p] openchamber PR #3411), not the documented 403."""
-    authenticate(call)
+    """GET /credits; an ordinary key gets zeros, as observed ([3p] openchamber PR #3411), or the documented 403."""
+    _, user_id = authenticate(call)
+    if quirk("openrouter.credits", call.config.quirks, call.request) == "docs":
+        raise OpenRouterError(403, "Only management keys can perform this operation", user_id=user_id)
     return json_response(200, {"data": {"total_credits": 0, "total_usage": round(call.state.usage, 12)}}, BASE_HEADERS)
 
 

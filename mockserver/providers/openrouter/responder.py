@@ -164,9 +164,17 @@ _PROCESSING = b": OPENROUTER PROCESSING\n\n"
 
 
 def stream_events(
-    gen_id: str, created: int, entry: dict[str, Any], reply: Reply, fault_at: int | None = None
+    gen_id: str,
+    created: int,
+    entry: dict[str, Any],
+    reply: Reply,
+    fault_at: int | None = None,
+    usage_chunk: str = "2026",
 ) -> list[bytes]:
-    """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE]."""
+    """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE].
+
+    ``usage_chunk`` is the ``openrouter.usage_chunk`` quirk: ``2026``, ``2025`` or ``docs``.
+    """
     head = {
         "id": gen_id,
         "object": "chat.completion.chunk",
@@ -197,8 +205,13 @@ def stream_events(
         events.append(chunk(delta, finish))
         if index == 1:
             events.append(_PROCESSING)
-    # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice ([obs] stream-003; docs say [])
-    events.append(chunk({"content": ""}, reply.finish, usage=usage_of(entry, reply)))
+    # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice ([obs] stream-003); 2025 traffic
+    # keeps one choice with finish_reason null ([obs] stream-002/004/005); the docs say choices: [] (OR-DOCS).
+    usage = usage_of(entry, reply)
+    if usage_chunk == "docs":
+        events.append(sse_event(head | {"choices": [], "usage": usage}))
+    else:
+        events.append(chunk({"content": ""}, reply.finish if usage_chunk == "2026" else None, usage=usage))
     events.append(b"data: [DONE]\n\n")
     return events
 
