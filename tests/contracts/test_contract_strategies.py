@@ -21,7 +21,8 @@ from contracts.strategies import (
 from contracts.validate import UsageError
 
 KINDS = [(p, k) for p, kinds in REQUEST_KINDS.items() for k in kinds]
-_FIND = settings(database=None, phases=[Phase.generate], max_examples=2000)
+# Derandomized: a fixed example sequence, so a rare (field, rule) pair is found every run or never (no flakes).
+_FIND = settings(database=None, phases=[Phase.generate], max_examples=5000, derandomize=True)
 
 
 def find(strategy: st.SearchStrategy[Any], condition: Any) -> Any:
