@@ -1,5 +1,6 @@
 """OpenRouter logic with no HTTP in it: model routing, limits, documents, SSE events, generation records."""
 
+import functools
 import hashlib
 import json
 import random
@@ -44,6 +45,7 @@ class OpenRouterState:
                 self.generations.popitem(last=False)
 
 
+@functools.lru_cache(maxsize=1024)
 def user_id_for(key: str) -> str:
     """A stable fake ``user_…`` id per key, as OpenRouter adds to authenticated errors."""
     digest = hashlib.sha256(key.encode()).digest()
