@@ -7,6 +7,7 @@ from pathlib import Path
 from mockserver.config import DEFAULT_FIXTURES, MockConfig
 from mockserver.errors import MockError
 from mockserver.quirks import QUIRKS, check_quirks
+from mockserver.record import cli as record_cli
 
 __all__ = ["main"]
 
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate-limits", action="store_true", help="enforce the catalogue's quotas with the providers' own 429s"
     )
     serve.add_argument("--log-level", default="warning")
+    record_cli.add_commands(commands)
     return parser
 
 
@@ -108,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{known.name} = {' | '.join(known.choices)}  (default {known.default})")
             print(f"    {known.summary}\n    source: {known.source}")
         return 0
+    if args.command in record_cli.COMMANDS:
+        return record_cli.run(args)
     import uvicorn
 
     from mockserver.app import create_app

@@ -1,0 +1,181 @@
+"""Turn one proxied exchange into a fixture the mock serves byte for byte: matchers, provenance, files."""
+
+import hashlib
+import importlib.metadata
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mockserver.chat import ChatQuery
+from mockserver.config import MockConfig
+from mockserver.core import MockCore
+from mockserver.fixtures import FixtureStore
+from mockserver.http import MockRequest
+from mockserver.record.redact import Redactor, recordable_headers
+
+__all__ = ["Exchange", "QueryCapture", "tool_version", "write_fixture"]
+
+
+def tool_version() -> str:
+    """This package's installed version, for provenance."""
+    try:
+        return importlib.metadata.version("llama-mockkit")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class _Capturing(FixtureStore):
+    """A fixture store that remembers the query the mock looked up and answers nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query: ChatQuery | None = None
+
+    def find(self, query: ChatQuery) -> None:
+        self.query = query
+        return None
+
+
+class QueryCapture:
+    """Runs a request through a private mock core to learn the ``ChatQuery`` the mock will match on replay.
+
+    Reading the query the way the mock itself reads it (catalogue ids, Llama prompt template, Converse
+    turns) is what makes the written matchers select this request again; a request the mock rejects before
+    looking for a fixture (unknown model, invalid body, non-chat operation) could never be replayed.
+    """
+
+    def __init__(self) -> None:
+        self._store = _Capturing()
+        self._core = MockCore(MockConfig(journal_size=1))
+        self._core.fixtures = self._store
+
+    def query(self, request: MockRequest) -> ChatQuery | None:
+        """The query a fixture lookup would see, or None when the mock answers this request without one."""
+        self._store.query = None
+        self._core.handle(request)  # synchronous: no other request can interleave between set and read
+        return self._store.query
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One forwarded request and what came back."""
+
+    provider: str
+    operation: str
+    """The provider operation as routed, e.g. ``converse_stream`` (the fixture folder may differ)."""
+    request: MockRequest
+    upstream_url: str
+    """Without credentials or query string."""
+    query: ChatQuery
+    redactor: Redactor
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    framing: str = "raw"
+    headers_ms: float = 0.0
+    frames: list[bytes] = field(default_factory=list)
+    offsets_ms: list[float] = field(default_factory=list)
+    """Arrival time of each frame, in ms since the request was sent upstream."""
+
+
+def request_hash(exchange: Exchange) -> str:
+    """SHA-256 of provider, path and the canonical JSON body (the raw body when it is not JSON)."""
+    try:
+        body = json.dumps(json.loads(exchange.request.body), sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, UnicodeDecodeError):
+        body = exchange.request.body
+    head = f"{exchange.provider}\n{exchange.request.method}\n{'/'.join(exchange.request.segments)}\n".encode()
+    return hashlib.sha256(head + body).hexdigest()
+
+
+def matchers(query: ChatQuery) -> dict[str, Any]:
+    """Matchers that select this request again and not its neighbours (other model, turn, tools or stream)."""
+    match: dict[str, Any] = {
+        "model": query.model,
+        "user_message": query.last_user_text,
+        "stream": query.stream,
+        "has_tools": bool(query.tools),
+        # The turn that answers a tool result repeats the last user message, so this keeps the two apart.
+        "tool_result": query.answers_tool,
+    }
+    if query.seed is not None:
+        match["seed"] = query.seed
+    return match
+
+
+def _upstream_identity(exchange: Exchange) -> dict[str, Any]:
+    """The model and (OpenRouter) provider the upstream says served the request, when it says."""
+    documents: list[bytes] = []
+    if exchange.framing == "sse":
+        documents = [line[5:].strip() for frame in exchange.frames[:8] for line in frame.splitlines()
+                     if line.startswith(b"data:")]
+    elif exchange.framing == "raw":
+        documents = [b"".join(exchange.frames)]
+    for raw in documents:
+        try:
+            document = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(document, dict) and "model" in document:
+            found = {"upstream_model": document["model"]}
+            if isinstance(document.get("provider"), str):
+                found["upstream_provider"] = document["provider"]
+            return found
+    return {}
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:limit].strip("-")
+
+
+def write_fixture(root: Path, exchange: Exchange, recorded_at: datetime | None = None) -> Path:
+    """Write ``root/<provider>/<operation>/<name>.json`` (+ transcript) and return the JSON path.
+
+    The same request recorded again gets the same name, so re-recording refreshes a fixture in place.
+    """
+    query, redact = exchange.query, exchange.redactor
+    digest = request_hash(exchange)
+    # Bedrock's streaming operations are matched in the non-streaming folder with stream: true (ARCHITECTURE).
+    folder = root / exchange.provider / query.operation
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "-".join(p for p in (_slug(redact.text(query.last_user_text)) or _slug(query.family),
+                                "stream" if query.stream else "", digest[:10]) if p)
+    timing: dict[str, Any] = {"headers_ms": exchange.headers_ms,
+                              "total_ms": exchange.offsets_ms[-1] if exchange.offsets_ms else exchange.headers_ms}
+    response: dict[str, Any] = {"status": exchange.status, "headers": recordable_headers(exchange.headers)}
+    if exchange.framing in ("sse", "eventstream"):
+        suffix = ".sse" if exchange.framing == "sse" else ".eventstream"
+        scrub = redact.body if exchange.framing == "sse" else redact.frame
+        (folder / f"{name}{suffix}").write_bytes(b"".join(scrub(frame) for frame in exchange.frames))
+        response |= {"file": f"{name}{suffix}", "framing": exchange.framing}
+        timing["chunks_ms"] = exchange.offsets_ms
+    else:
+        body = redact.body(b"".join(exchange.frames))
+        try:
+            document = json.loads(body)
+            inline = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() == body
+        except (ValueError, UnicodeDecodeError):
+            inline = False
+        if inline:
+            response["body"] = document  # the mock re-serialises compactly, so these bytes come back exactly
+        else:  # e.g. pretty-printed JSON or leading keep-alive whitespace: keep the bytes as they came
+            (folder / f"{name}.raw").write_bytes(body)
+            response["file"] = f"{name}.raw"
+    provenance = {
+        "source": "mockserver record",
+        "recorded_at": (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "tool_version": f"llama-mockkit {tool_version()}",
+        "provider": exchange.provider,
+        "operation": exchange.operation,
+        "upstream_url": exchange.upstream_url,
+        "model": query.model,
+        **_upstream_identity(exchange),
+        "request_sha256": digest,
+        "timing": timing,
+    }
+    document_out = {"provenance": provenance, "match": matchers(query), "response": response}
+    path = folder / f"{name}.json"
+    path.write_text(redact.text(json.dumps(document_out, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
+    return path
