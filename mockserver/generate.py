@@ -17,6 +17,7 @@ __all__ = [
     "prompt_tokens",
     "rng_for",
     "tokenize",
+    "tool_tokens",
 ]
 
 # Pieces of roughly one Llama-4 token each: a word is cut every five characters, punctuation
@@ -58,13 +59,18 @@ def prompt_tokens(query: ChatQuery) -> int:
         total += _PER_MESSAGE + count_tokens(message.text) + _PER_IMAGE * message.images
         for call in message.tool_calls:
             total += count_tokens(json.dumps(call, sort_keys=True))
-    for tool in query.tools:
-        total += count_tokens(
-            json.dumps({"name": tool.name, "description": tool.description, "parameters": tool.parameters})
-        )
+    total += tool_tokens(query)
     if query.response_schema:
         total += count_tokens(json.dumps(query.response_schema))
     return total
+
+
+def tool_tokens(query: ChatQuery) -> int:
+    """Approximate tokens taken by the tool definitions (providers report them as "tool input")."""
+    return sum(
+        count_tokens(json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters}))
+        for t in query.tools
+    )
 
 
 def rng_for(query: ChatQuery, config_seed: int) -> random.Random:

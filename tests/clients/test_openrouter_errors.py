@@ -140,3 +140,29 @@ def test_never_a_500_for_garbage_paths_and_methods(server) -> None:
     assert mock_own.status_code == 404 and mock_own.headers["x-should-retry"] == "false"
     assert mock_own.headers["content-type"] == "application/problem+json"
     assert "/openrouter/api/v1" in mock_own.json()["fix"]
+
+
+def test_context_message_parts_follow_traffic(client: OpenAI) -> None:
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    with pytest.raises(openai.BadRequestError) as with_output:
+        client.chat.completions.create(model=MAVERICK, messages=HELLO, max_tokens=16385, tools=[tool])
+    message = with_output.value.body["message"]
+    assert "of text input, " in message and "of tool input, 16385 in the output)" in message
+    assert with_output.value.body["metadata"] == {"provider_name": "DeepInfra"}
+    with pytest.raises(openai.BadRequestError) as text_only:
+        client.chat.completions.create(
+            model="meta-llama/llama-4-scout", messages=[{"role": "user", "content": "llama " * 200_000}]
+        )
+    assert "tokens of text input)" not in text_only.value.body["message"]
+    assert text_only.value.body["message"].count(" of ") == 1 and text_only.value.body["metadata"] == {
+        "provider_name": None
+    }
+
+
+def test_empty_messages_wording_and_prompt_fallback(server) -> None:
+    auth = {"Authorization": "Bearer sk-or-v1-x"}
+    empty = httpx.post(f"{url(server)}/chat/completions", headers=auth, json={"model": MAVERICK, "messages": []})
+    assert empty.status_code == 400
+    assert empty.json() == {"error": {"message": 'Input required: specify "prompt" or "messages"', "code": 400}}
+    prompt = httpx.post(f"{url(server)}/chat/completions", headers=auth, json={"model": MAVERICK, "prompt": "Hello"})
+    assert prompt.json()["choices"][0]["message"]["content"].startswith("Hello! How are you")

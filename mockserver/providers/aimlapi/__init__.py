@@ -1,7 +1,11 @@
 """AI/ML API (https://api.aimlapi.com/v1), served at ``/aimlapi/v1``."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from mockserver.core import Call, ProviderSpec
 from mockserver.http import MockResponse
+from mockserver.limits import Breach
 from mockserver.providers.aimlapi.errors import AimlError
 from mockserver.providers.aimlapi.handlers import HANDLERS
 from mockserver.providers.aimlapi.responder import AimlState
@@ -21,6 +25,17 @@ def _not_found(call: Call, path_known: bool) -> MockResponse:
     return AimlError(404, f"Cannot {call.request.method} {_path(call)}", _path(call)).to_response()
 
 
+def _model_data(call: Call) -> Mapping[str, Any]:
+    entry = call.state.models.get(call.model or "")
+    return entry["mock"] if entry is not None else {}
+
+
+def _throttled(call: Call, breach: Breach) -> AimlError:
+    # AIML-DOCS errors-with-status-code-4xx.md: 429 "Too Many Requests"; no Retry-After or X-RateLimit-*
+    # on any observed response ([3p] api-evangelist/aimlapi rate-limits probe, 2026-08).
+    return AimlError(429, "Too Many Requests", _path(call))
+
+
 PROVIDER = ProviderSpec(
     name="aimlapi",
     mount="/aimlapi/v1",
@@ -31,4 +46,6 @@ PROVIDER = ProviderSpec(
     internal_error=lambda call: AimlError(500, "Internal server error", _path(call)).to_response(),
     too_large=lambda call: AimlError(413, "request entity too large", _path(call)).to_response(),
     make_state=AimlState.load,
+    model_data=_model_data,
+    throttled=_throttled,
 )

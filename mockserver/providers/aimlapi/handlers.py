@@ -6,6 +6,7 @@ from typing import Any
 from mockserver.core import Call, parse_json_body
 from mockserver.generate import prompt_tokens
 from mockserver.http import MockResponse, json_response
+from mockserver.limits import admit
 from mockserver.providers.aimlapi import responder
 from mockserver.providers.aimlapi.errors import AimlError
 from mockserver.providers.openai_chat import query_from_body, sse_response
@@ -38,6 +39,7 @@ def authenticate(call: Call) -> str:
     allowed = call.config.api_keys.get("aimlapi")
     if not key or (allowed and key not in allowed):
         raise AimlError(401, FAULTS[401], _upstream_path(call))
+    call.caller = key
     return key
 
 
@@ -88,6 +90,7 @@ def chat_completions(call: Call) -> MockResponse:
             f"tokens ({used} in the messages, {query.max_tokens or 0} in the completion).",
             _upstream_path(call),
         )
+    admit(call)
     answer = resolve_reply(call, query)
     if isinstance(answer, MockResponse):
         return answer

@@ -66,7 +66,7 @@ def completion_document(response_id: str, created: int, entry: dict[str, Any], r
 def completion_document_2026(created: int, entry: dict[str, Any], reply: Reply) -> dict[str, Any]:
     """The 2026 docs pages' envelope: OpenRouter-like ids and fields plus AIML's top-level ``meta.usage``.
 
-    ``credits_used`` assumes 1 USD = 2,100,000 credits (not sourced: the pages show the field, not the rate).
+    ``credits_used`` at 1 USD = 2,000,000 credits (AIML-DOCS faq/how-can-i-track-my-funds).
     """
     prices = entry["mock"]["pricing_per_million"]
     usd = (reply.prompt_tokens * prices["input"] + reply.completion_tokens * prices["output"]) / 1_000_000
@@ -80,7 +80,7 @@ def completion_document_2026(created: int, entry: dict[str, Any], reply: Reply) 
         "choices": [{"index": 0, "logprobs": None, "finish_reason": reply.finish,
                      "native_finish_reason": reply.finish, "message": message}],
         "usage": usage_of(reply),
-        "meta": {"usage": {"credits_used": round(usd * 2_100_000), "usd_spent": round(usd, 12)}},
+        "meta": {"usage": {"credits_used": round(usd * 2_000_000), "usd_spent": round(usd, 12)}},
     }  # fmt: skip
 
 

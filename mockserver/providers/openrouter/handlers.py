@@ -8,6 +8,7 @@ from mockserver.core import Call, parse_json_body
 from mockserver.generate import prompt_tokens
 from mockserver.http import MockResponse, json_response
 from mockserver.journal import mask_secret
+from mockserver.limits import admit
 from mockserver.providers.openai_chat import query_from_body, sse_response
 from mockserver.providers.openrouter import responder
 from mockserver.providers.openrouter.errors import BASE_HEADERS, OpenRouterError
@@ -61,6 +62,7 @@ def authenticate(call: Call) -> tuple[str, str]:
     allowed = call.config.api_keys.get("openrouter")
     if allowed and key not in allowed:
         raise OpenRouterError(401, "User not found.")
+    call.caller = key
     return key, responder.user_id_for(key)
 
 
@@ -80,6 +82,13 @@ def read_body(call: Call, user_id: str, kind: str) -> dict[str, Any]:
         raise OpenRouterError(
             400, f"Invalid JSON in request body: {exc}", metadata={"error_type": "invalid_request"}, user_id=user_id
         ) from exc
+    if kind == "chat-request" and isinstance(body, dict) and not body.get("messages"):
+        if not body.get("prompt"):
+            # [obs] OpenRouter chat endpoint quoted in a public PHP test and a 2026-08 live audit: no user_id
+            raise OpenRouterError(400, 'Input required: specify "prompt" or "messages"')
+        body = {k: v for k, v in body.items() if k != "prompt"} | {
+            "messages": [{"role": "user", "content": body["prompt"]}]
+        }
     problem = first_problem("openrouter", kind, body)
     if problem is not None:
         # Exact wording of OpenRouter's validation messages was not captured; the shape (400, error_type) is OR-DOCS.
@@ -117,6 +126,7 @@ def chat_completions(call: Call) -> MockResponse:
     responder.check_parameters(entry, body, user_id)
     query = query_from_body(body, "openrouter", "chat_completions", entry["id"], entry["mock"]["family"])
     responder.check_limits(entry, query, prompt_tokens(query), user_id)
+    admit(call)
     started = time.monotonic()
     answer = resolve_reply(call, query)
     call.model = entry["id"]
@@ -157,6 +167,8 @@ def completions(call: Call) -> MockResponse:
     chat_body |= {k: body[k] for k in ("max_tokens", "stop", "seed") if k in body}
     query = query_from_body(chat_body, "openrouter", "completions", entry["id"], entry["mock"]["family"])
     responder.check_limits(entry, query, prompt_tokens(query), user_id)
+    call.model = entry["id"]
+    admit(call)
     answer = resolve_reply(call, query)
     call.model = entry["id"]
     if isinstance(answer, MockResponse):

@@ -13,6 +13,7 @@ from typing import Any
 
 from mockserver.chat import ChatQuery, Reply
 from mockserver.config import MockConfig, catalogue_path
+from mockserver.generate import tool_tokens
 from mockserver.providers.openai_chat import delta_sequence, message_of, sse_event
 from mockserver.providers.openrouter.errors import OpenRouterError
 
@@ -101,7 +102,12 @@ def check_parameters(entry: dict[str, Any], body: dict[str, Any], user_id: str) 
     supported = set(entry["supported_parameters"]) | {"structured_outputs"}
     used = {k for k, v in body.items() if v is not None and k not in _NOT_PARAMETERS}
     if used - supported:
-        raise OpenRouterError(404, "No endpoints found that can handle the requested parameters.", user_id=user_id)
+        # [obs] AventurasTeam/Aventuras#48 (2026-01): 404 with this text and no user_id
+        raise OpenRouterError(
+            404,
+            "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
+            "visit: https://openrouter.ai/docs/guides/routing/provider-selection",
+        )
 
 
 def check_limits(entry: dict[str, Any], query: ChatQuery, prompt_tokens: int, user_id: str) -> None:
@@ -110,12 +116,18 @@ def check_limits(entry: dict[str, Any], query: ChatQuery, prompt_tokens: int, us
     max_out = entry["top_provider"].get("max_completion_tokens") or context
     wanted = query.max_tokens or 0
     if wanted > max_out or prompt_tokens + wanted > context:
+        # Wording: [obs] Aider-AI/aider#3721 (with max_tokens, metadata.provider_name), topoteretes/cognee#1061
+        # (no max_tokens: text input only, provider_name null), boldsoftware/shelley#159 ("of tool input").
+        tools = tool_tokens(query)
+        parts = [f"{prompt_tokens - tools} of text input"]
+        parts += [f"{tools} of tool input"] if tools else []
+        parts += [f"{wanted} in the output"] if wanted else []
         raise OpenRouterError(
             400,
             f"This endpoint's maximum context length is {context} tokens. However, you requested about "
-            f"{prompt_tokens + wanted} tokens ({prompt_tokens} of text input, {wanted} in the output). Please reduce "
-            'the length of either one, or use the "middle-out" transform to compress your prompt automatically.',
-            metadata={"error_type": "context_length_exceeded", "provider_name": None},
+            f"{prompt_tokens + wanted} tokens ({', '.join(parts)}). Please reduce the length of either one, or use "
+            'the "middle-out" transform to compress your prompt automatically.',
+            metadata={"provider_name": entry["mock"]["provider_name"] if wanted else None},
             user_id=user_id,
         )
 
