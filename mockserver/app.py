@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
@@ -28,14 +29,16 @@ async def to_mock_request(request: Request) -> MockRequest:
     )
 
 
-def to_starlette_response(response: MockResponse) -> Response:
-    """Convert a mock response; streamed bodies flush one chunk at a time."""
+def to_starlette_response(response: MockResponse, clock: Clock | None = None) -> Response:
+    """Convert a mock response; streamed bodies flush one chunk at a time, each after its pacing delay."""
     if response.chunks is None:
         return Response(response.body, response.status, headers=response.headers)
-    chunks = response.chunks
+    pieces, timer = response.paced(), clock or Clock()
 
     async def body() -> AsyncIterator[bytes]:
-        for chunk in chunks:
+        for delay, chunk in pieces:
+            if delay:
+                await timer.asleep(delay)  # asyncio.sleep: other connections go on meanwhile
             yield chunk
 
     return StreamingResponse(body(), response.status, headers=response.headers)
@@ -51,7 +54,10 @@ def create_app(core: MockCore | None = None, config: MockConfig | None = None) -
     mock = core or MockCore(config)
 
     async def endpoint(request: Request) -> Response:
-        return to_starlette_response(mock.handle(await to_mock_request(request)))
+        response = mock.handle(await to_mock_request(request))
+        if response.chunks is None and response.delays:
+            await mock.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
+        return to_starlette_response(response, mock.clock)
 
     app = Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
     app.state.core = mock

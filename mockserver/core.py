@@ -8,9 +8,11 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from mockserver import limits, pacing
+from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.errors import MockError, ProviderError
 from mockserver.fixtures import FixtureStore
@@ -18,6 +20,9 @@ from mockserver.http import MockRequest, MockResponse
 from mockserver.journal import Journal
 from mockserver.quirks import check_quirks
 from mockserver.routing import Route, match_route
+
+if TYPE_CHECKING:
+    from mockserver.chat import Reply
 
 __all__ = ["Call", "Handler", "MockCore", "ProviderSpec"]
 
@@ -36,6 +41,10 @@ class Call:
     state: Any
     model: str | None = None
     fixture: str | None = None
+    caller: str | None = None
+    """Who is calling (API key, bearer token or AWS access key id), set by the provider's auth: rate-limit key."""
+    reply: "Reply | None" = None
+    """The reply ``replies.resolve_reply`` chose, read by pacing and token quotas after the handler."""
 
     @property
     def config(self) -> MockConfig:
@@ -44,6 +53,11 @@ class Call:
 
 
 Handler = Callable[[Call], MockResponse]
+
+
+def no_model_data(call: Call) -> Mapping[str, Any]:
+    """Default ``ProviderSpec.model_data``: no pacing, no quotas."""
+    return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +77,10 @@ class ProviderSpec:
     """The provider's own 500 body, used if a handler fails unexpectedly: never a traceback."""
     too_large: Callable[[Call], MockResponse]
     make_state: Callable[[MockConfig], Any]
+    model_data: Callable[[Call], Mapping[str, Any]] = no_model_data
+    """The catalogue's mock data of ``call.model``: ``pacing`` and ``rate_limits`` (mockserver/pacing.py, limits.py)."""
+    throttled: Callable[[Call, limits.Breach], ProviderError] | None = None
+    """The provider's own throttling error for a breached quota (429 / ThrottlingException)."""
 
     @property
     def mount_segments(self) -> list[str]:
@@ -78,16 +96,20 @@ class ProviderSpec:
 class MockCore:
     """Holds configuration, fixtures, journal and provider state; answers requests."""
 
-    def __init__(self, config: MockConfig | None = None, providers: list[ProviderSpec] | None = None) -> None:
+    def __init__(
+        self, config: MockConfig | None = None, providers: list[ProviderSpec] | None = None, clock: Clock | None = None
+    ) -> None:
         """Build a core.
 
         Args:
             config: how to behave; defaults to the bundled fixtures, lenient mode, seed 0.
             providers: which providers to serve; defaults to all of them.
+            clock: time for rate-limit windows and sleeps for pacing; tests pass a ``FakeClock``.
         """
         from mockserver.providers import all_providers  # imported late: providers import this module
 
         self.config = config or MockConfig()
+        self.clock = clock or Clock()
         check_quirks(self.config.quirks, "configuration")
         self.providers = {p.name: p for p in (providers or all_providers())}
         if self.config.root_provider and self.config.root_provider not in self.providers:
@@ -100,9 +122,10 @@ class MockCore:
         self.reset()
 
     def reset(self) -> None:
-        """Reload fixtures, clear the journal and every provider's state."""
+        """Reload fixtures, clear the journal, every provider's state and the rate-limit windows."""
         self.fixtures = FixtureStore.load(self.config.fixtures_dir)
         self.states = {name: spec.make_state(self.config) for name, spec in self.providers.items()}
+        self.limiter = limits.Limiter()
         self.journal.clear()
 
     def resolve(self, segments: list[str]) -> tuple[ProviderSpec | None, list[str]]:
@@ -145,7 +168,10 @@ class MockCore:
                 return spec.too_large(call)
             if route is None:
                 return spec.not_found(call, path_known)
-            return spec.handlers[route.operation](call)
+            response = spec.handlers[route.operation](call)
+            limits.settle(call)  # token quotas are charged once the reply's usage is known
+            pacing.pace(call, response)
+            return response
 
         return self._run(call, answer, spec)
 

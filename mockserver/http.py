@@ -60,6 +60,8 @@ class MockResponse:
     body: bytes = b""
     chunks: list[bytes] | None = None
     """Each item is written (and flushed) separately, so stream framing matches the provider's."""
+    delays: list[float] | None = None
+    """Seconds to wait before each piece of ``paced()`` (set by ``mockserver/pacing.py``; None = no waiting)."""
 
     @property
     def streamed(self) -> bool:
@@ -72,6 +74,11 @@ class MockResponse:
             yield self.body
         else:
             yield from self.chunks
+
+    def paced(self) -> list[tuple[float, bytes]]:
+        """The wire pieces, each with the seconds to wait before sending it (0 when not paced)."""
+        pieces = list(self.iter_bytes())
+        return list(zip(self.delays or [0.0] * len(pieces), pieces, strict=True))
 
     def content(self) -> bytes:
         """The whole body as one byte string."""

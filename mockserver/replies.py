@@ -22,7 +22,8 @@ def resolve_reply(call: "Call", query: ChatQuery) -> Reply | MockResponse:
         call.fixture = fixture.name
         if fixture.response is not None:
             return _recorded(fixture)
-        return _from_fixture(query, fixture)
+        call.reply = _from_fixture(query, fixture)
+        return call.reply
     if call.config.strict:
         closest = [{"fixture": f.name, "failed": reasons} for f, reasons in call.core.fixtures.closest(query)]
         hint = (
@@ -38,7 +39,8 @@ def resolve_reply(call: "Call", query: ChatQuery) -> Reply | MockResponse:
             "POST one to /__admin/fixtures, or run without --strict to get a generated reply.",
             extra={"closest": closest},
         )
-    return generate_reply(query, call.config.seed)
+    call.reply = generate_reply(query, call.config.seed)
+    return call.reply
 
 
 def _from_fixture(query: ChatQuery, fixture: Fixture) -> Reply:

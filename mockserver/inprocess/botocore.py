@@ -22,6 +22,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.handlers import BUILTIN_HANDLERS
 
+from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
@@ -35,11 +36,21 @@ AWS_HOST = re.compile(r"^bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?
 
 
 class ChunkedRaw:
-    """The ``raw`` of an ``AWSResponse``: ``stream()`` yields the mock's chunks (event-stream frames) one by one."""
+    """The ``raw`` of an ``AWSResponse``: ``stream()`` yields the mock's chunks (event-stream frames) one by one.
 
-    def __init__(self, chunks: list[bytes]) -> None:
-        self._chunks = deque(chunks)
+    A paced chunk is held back by its delay when it is first taken, whichever method takes it.
+    """
+
+    def __init__(self, chunks: list[bytes], delays: list[float] | None = None, clock: Clock | None = None) -> None:
+        self._chunks = deque(zip(delays or [0.0] * len(chunks), chunks, strict=True))
+        self._clock = clock or Clock()
         self._buffer = b""
+
+    def _take(self) -> bytes:
+        delay, chunk = self._chunks.popleft()
+        if delay:
+            self._clock.sleep(delay)  # botocore reads synchronously
+        return chunk
 
     def stream(self, **kwargs: Any) -> Iterator[bytes]:
         """Yield what is left, chunk by chunk (botocore's ``EventStream`` and ``AWSResponse.content`` read this)."""
@@ -47,16 +58,15 @@ class ChunkedRaw:
             data, self._buffer = self._buffer, b""
             yield data
         while self._chunks:
-            yield self._chunks.popleft()
+            yield self._take()
 
     def read(self, amt: int | None = None) -> bytes:
         """Read up to ``amt`` bytes, or everything left (``StreamingBody.read`` calls this)."""
+        while self._chunks and (amt is None or len(self._buffer) < amt):
+            self._buffer += self._take()
         if amt is None:
-            data = self._buffer + b"".join(self._chunks)
-            self._buffer, self._chunks = b"", deque()
+            data, self._buffer = self._buffer, b""
             return data
-        while len(self._buffer) < amt and self._chunks:
-            self._buffer += self._chunks.popleft()
         data, self._buffer = self._buffer[:amt], self._buffer[amt:]
         return data
 
@@ -95,7 +105,7 @@ class BedrockMock(ProviderMock):
 
     def respond(self, request: AWSPreparedRequest) -> AWSResponse:
         """Answer one prepared request with an ``AWSResponse`` botocore parses as if from the network."""
-        return to_aws_response(request.url, self.answer(self.to_mock_request(request)))
+        return to_aws_response(request.url, self.answer(self.to_mock_request(request)), self.core.clock)
 
     def _install(self) -> None:
         _REGISTRY.add(self)
@@ -133,15 +143,17 @@ def mock_bedrock(
         make_config(config, fixtures=fixtures, strict=strict, seed=seed)), raise_on_mock_error=raise_on_mock_error)
 
 
-def to_aws_response(url: str, response: MockResponse) -> AWSResponse:
-    """Build an ``AWSResponse`` with the status, headers and chunks the server would send."""
+def to_aws_response(url: str, response: MockResponse, clock: Clock | None = None) -> AWSResponse:
+    """Build an ``AWSResponse`` with the status, headers, chunks and pacing the server would send."""
     headers = HTTPHeaders()
     for name, value in response.headers.items():
         headers[name.lower()] = value  # lower-cased as starlette sends them (``Response.init_headers``)
     length = wire_length(response)
     if length is not None and "content-length" not in headers:
         headers["content-length"] = length  # StreamingBody checks it
-    return AWSResponse(url, response.status, headers, ChunkedRaw(list(response.iter_bytes())))
+    pieces = response.paced()
+    raw = ChunkedRaw([chunk for _, chunk in pieces], [delay for delay, _ in pieces], clock)
+    return AWSResponse(url, response.status, headers, raw)
 
 
 def _body_bytes(body: Any) -> bytes:

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
@@ -53,7 +54,7 @@ class HttpxMock(ProviderMock):
 
     def respond(self, request: Any, body: bytes, library: ModuleType) -> Any:
         """Answer an ``httpx``/``httpx2`` request with a response object of the same library."""
-        return to_library_response(library, self.answer(self.to_mock_request(request, body)))
+        return to_library_response(library, self.answer(self.to_mock_request(request, body)), self.core.clock)
 
     def side_effect(self, request: Any) -> Any:
         """A respx ``side_effect`` (sync and async clients) for routing with your own respx router."""
@@ -120,33 +121,39 @@ _STREAM_TYPES: dict[str, type] = {}
 
 
 def _stream_type(library: ModuleType) -> type:
-    """A byte stream of ``library`` that yields the mock's chunks one by one, for sync and async clients."""
+    """A byte stream of ``library`` yielding the mock's chunks one by one, each after its pacing delay."""
     if library.__name__ not in _STREAM_TYPES:
 
         class ChunkStream(library.SyncByteStream, library.AsyncByteStream):  # type: ignore[name-defined,misc]
-            def __init__(self, chunks: list[bytes]) -> None:
-                self._chunks = chunks
+            def __init__(self, pieces: list[tuple[float, bytes]], clock: Clock) -> None:
+                self._pieces = pieces
+                self._clock = clock
 
             def __iter__(self) -> Iterator[bytes]:
-                yield from self._chunks
+                for delay, chunk in self._pieces:
+                    if delay:
+                        self._clock.sleep(delay)  # sync client: time.sleep
+                    yield chunk
 
             async def __aiter__(self) -> AsyncIterator[bytes]:
-                for chunk in self._chunks:
+                for delay, chunk in self._pieces:
+                    if delay:
+                        await self._clock.asleep(delay)  # async client: asyncio.sleep, the loop runs on
                     yield chunk
 
         _STREAM_TYPES[library.__name__] = ChunkStream
     return _STREAM_TYPES[library.__name__]
 
 
-def to_library_response(library: ModuleType, response: MockResponse) -> Any:
-    """Build a ``library.Response`` carrying the same status, headers and byte chunks as the server sends."""
+def to_library_response(library: ModuleType, response: MockResponse, clock: Clock | None = None) -> Any:
+    """Build a ``library.Response`` carrying the same status, headers, byte chunks and pacing as the server."""
     # Lower-cased as starlette sends them (``Response.init_headers``), so both paths give the same bytes.
     headers = [(name.lower(), value) for name, value in response.headers.items()]
     length = wire_length(response)
     if length is not None and not any(name == "content-length" for name, _ in headers):
         headers.append(("content-length", length))
-    chunks = list(response.iter_bytes())
-    return library.Response(response.status, headers=headers, stream=_stream_type(library)(chunks),
+    stream = _stream_type(library)(response.paced(), clock or Clock())
+    return library.Response(response.status, headers=headers, stream=stream,
                             extensions={"http_version": b"HTTP/1.1"})
 
 

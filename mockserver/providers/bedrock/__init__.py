@@ -1,10 +1,12 @@
 """The AWS Bedrock runtime provider: InvokeModel, Converse (and their streams) and CountTokens for Llama 4."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from mockserver.config import MockConfig, catalogue_path
 from mockserver.core import ProviderSpec
 from mockserver.http import MockResponse
+from mockserver.limits import Breach
 from mockserver.providers.bedrock.catalogue import Catalogue
 from mockserver.providers.bedrock.errors import CORAL_NS, BedrockError
 from mockserver.providers.bedrock.handlers import HANDLERS
@@ -35,6 +37,16 @@ def _make_state(config: MockConfig) -> Catalogue:
     return Catalogue.load(catalogue_path(config, "bedrock"))
 
 
+def _model_data(call: "Call") -> Mapping[str, Any]:
+    catalogue: Catalogue = call.state
+    return catalogue.data_for(call.model or "")
+
+
+def _throttled(call: "Call", breach: Breach) -> BedrockError:
+    # BR-MODEL ThrottlingException (429); message [3p] widely reproduced; no rate-limit headers (wire-contracts 3.8).
+    return BedrockError("ThrottlingException")
+
+
 PROVIDER = ProviderSpec(
     name="bedrock",
     mount="/bedrock",
@@ -45,4 +57,6 @@ PROVIDER = ProviderSpec(
     internal_error=_internal_error,
     too_large=_too_large,
     make_state=_make_state,
+    model_data=_model_data,
+    throttled=_throttled,
 )

@@ -34,6 +34,7 @@ def authenticate(call: "Call") -> None:
         if not rest.strip() or (keys and rest.strip() not in keys):
             # [3p] aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock#785 (rejected key).
             raise _denied("AccessDeniedException", "Invalid API Key format")
+        call.caller = rest.strip()
         return
     if scheme != "AWS4-HMAC-SHA256":
         raise _denied("IncompleteSignatureException", _incomplete(header))
@@ -45,6 +46,7 @@ def authenticate(call: "Call") -> None:
         # AWS wording for a wrong scope (assumed; same form as other SigV4 services' errors).
         message = f"Credential should be scoped to correct service: '{SIGNING_NAME}'. "
         raise _denied("InvalidSignatureException", message)
+    call.caller = auth.access_key  # quotas are per account; the access key id stands for it
     secrets = call.config.sigv4_credentials
     if not secrets:
         return  # lenient: any well-formed signature is accepted

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mockserver.errors import ProviderError
 from mockserver.providers.bedrock.errors import validation
 
 __all__ = ["MODEL_ID_PATTERN", "Catalogue", "Model", "ResolvedModel"]
@@ -59,8 +60,10 @@ class ResolvedModel:
 class Catalogue:
     """The models the mock serves, indexed by foundation-model id."""
 
-    def __init__(self, models: list[Model]) -> None:
+    def __init__(self, models: list[Model], data: dict[str, dict[str, Any]] | None = None) -> None:
         self.models = {m.id: m for m in models}
+        self.data = data or {}
+        """Per foundation-model id, the entry's ``pacing`` and ``rate_limits`` (mockserver/pacing.py, limits.py)."""
 
     @classmethod
     def load(cls, path: Path) -> "Catalogue":
@@ -68,7 +71,16 @@ class Catalogue:
         if not path.is_file():
             return cls([])
         document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return cls([_model(entry) for entry in document.get("models", [])])
+        entries = document.get("models", [])
+        data = {str(e["id"]): {k: e[k] for k in ("pacing", "rate_limits") if k in e} for e in entries}
+        return cls([_model(entry) for entry in entries], data)
+
+    def data_for(self, model_id: str) -> dict[str, Any]:
+        """Pacing and quota data for a foundation-model id, inference-profile id (``us.…``) or ARN; {} if unknown."""
+        try:
+            return self.data.get(self.resolve(model_id, allow_foundation=True).model.id, {})
+        except ProviderError:
+            return {}
 
     def resolve(self, model_id: str, *, allow_foundation: bool = False) -> ResolvedModel:
         """Resolve a path model id or raise the ValidationException Bedrock gives for it."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.chat import ChatQuery, Reply
 from mockserver.errors import MockError
 from mockserver.http import MockResponse, json_response
+from mockserver.limits import admit
 from mockserver.providers.bedrock import responder
 from mockserver.providers.bedrock.auth import authenticate
 from mockserver.providers.bedrock.catalogue import Catalogue, ResolvedModel
@@ -114,6 +115,7 @@ def _converse_body(body: Any) -> dict[str, Any]:
 
 
 def _answer(call: "Call", query: ChatQuery) -> Reply | MockResponse:
+    admit(call)  # a ThrottlingException comes before any stream starts
     return resolve_reply(call, query)
 
 

@@ -1,0 +1,133 @@
+"""Rate-limit simulation: fixed request/token windows per provider, caller and model (or shared pool)."""
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from mockserver.core import Call
+
+__all__ = ["WINDOWS", "Breach", "Limiter", "Rule", "admit", "rules_of", "settle"]
+
+WINDOWS: dict[str, float] = {"minute": 60.0, "day": 86_400.0}
+"""Window lengths; windows are aligned to the clock, so ``day`` is the UTC day (OR-DOCS limits.mdx)."""
+
+Subject = tuple[str, str, str]
+"""(provider, caller, model)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One quota from a catalogue: at most ``limit`` requests or tokens per window."""
+
+    name: str
+    unit: Literal["requests", "tokens"]
+    window: str
+    limit: int
+    pool: str | None = None
+    """Models with the same pool share the counter (OpenRouter's ``:free`` cap is account-wide); None = per model."""
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """The quota a request ran into, and when it frees up."""
+
+    rule: Rule
+    used: int
+    reset_at: float
+    """Epoch seconds at which the window starts afresh."""
+    retry_after: float
+    """Seconds from now until ``reset_at``."""
+
+    @property
+    def remaining(self) -> int:
+        """What is left in the window (0 or close to it when breached)."""
+        return max(self.rule.limit - self.used, 0)
+
+
+def rules_of(data: Mapping[str, Any]) -> list[Rule]:
+    """Read ``rate_limits: [{name, unit, window, limit, pool?}]`` from a model's catalogue data."""
+    rules = []
+    for item in data.get("rate_limits") or []:
+        unit: Literal["requests", "tokens"] = "tokens" if item.get("unit") == "tokens" else "requests"
+        window = str(item.get("window", "minute"))
+        if window not in WINDOWS:
+            raise ValueError(f"rate limit window {window!r}: use one of {', '.join(WINDOWS)}")
+        name = str(item.get("name", f"{unit}-per-{window}"))
+        rules.append(Rule(name, unit, window, int(item["limit"]), item.get("pool")))
+    return rules
+
+
+class Limiter:
+    """The counters of every window, thread-safe; time comes from the caller (the core's injectable clock)."""
+
+    def __init__(self) -> None:
+        self._windows: dict[tuple[str, ...], tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def _window(self, subject: Subject, rule: Rule, now: float) -> tuple[tuple[str, ...], float, int]:
+        provider, caller, model = subject
+        key = (provider, caller, rule.pool or model, rule.unit, rule.window)
+        length = WINDOWS[rule.window]
+        start = now - now % length
+        begun, used = self._windows.get(key, (start, 0))
+        return key, start, used if begun == start else 0
+
+    def admit(self, subject: Subject, rules: Sequence[Rule], now: float) -> Breach | None:
+        """Count one request, or return the breach with the latest reset (nothing is counted then)."""
+        with self._lock:
+            breaches, counted = [], []
+            for rule in rules:
+                key, start, used = self._window(subject, rule, now)
+                full = used + 1 > rule.limit if rule.unit == "requests" else used >= rule.limit
+                if full:
+                    reset = start + WINDOWS[rule.window]
+                    breaches.append(Breach(rule, used, reset, reset - now))
+                elif rule.unit == "requests":
+                    counted.append((key, start, used + 1))
+            if breaches:
+                return max(breaches, key=lambda b: b.reset_at)
+            for key, start, used in counted:
+                self._windows[key] = (start, used)
+            return None
+
+    def charge(self, subject: Subject, rules: Sequence[Rule], tokens: int, now: float) -> None:
+        """Add ``tokens`` to the token windows (after the reply, when its usage is known)."""
+        with self._lock:
+            for rule in rules:
+                if rule.unit == "tokens":
+                    key, start, used = self._window(subject, rule, now)
+                    self._windows[key] = (start, used + tokens)
+
+
+def _subject(call: "Call") -> Subject:
+    return call.provider, call.caller or "", call.model or ""
+
+
+def admit(call: "Call") -> None:
+    """Count this request against its model's quotas, or raise the provider's own throttling error.
+
+    Provider handlers call it once they know the caller and the model (after auth and validation, as
+    the services check), right before answering; it does nothing unless ``MockConfig.rate_limits``.
+    """
+    if not call.config.rate_limits:
+        return
+    spec = call.core.providers[call.provider]
+    rules = rules_of(spec.model_data(call))
+    if not rules or spec.throttled is None:
+        return
+    breach = call.core.limiter.admit(_subject(call), rules, call.core.clock.now())
+    if breach is not None:
+        raise spec.throttled(call, breach)
+
+
+def settle(call: "Call") -> None:
+    """Charge the reply's prompt and completion tokens to the token windows (the core calls it after handlers)."""
+    if not call.config.rate_limits or call.reply is None:
+        return
+    spec = call.core.providers[call.provider]
+    rules = [rule for rule in rules_of(spec.model_data(call)) if rule.unit == "tokens"]
+    if rules:
+        tokens = call.reply.prompt_tokens + call.reply.completion_tokens
+        call.core.limiter.charge(_subject(call), rules, tokens, call.core.clock.now())
