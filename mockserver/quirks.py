@@ -53,6 +53,15 @@ QUIRKS: dict[str, Quirk] = {
             "OpenRouter-like gen- id with native_finish_reason and top-level meta.usage credits",
         ),
         Quirk(
+            "aimlapi.errors",
+            ("documented", "problem-2026"),
+            "AIML-DOCS errors-and-messages/general-info.md vs [obs] api-evangelist/aimlapi "
+            "errors/aimlapi-problem-types.yml (third-party live probe, 2026-08-30)",
+            "error body: documented {requestId, statusCode, timestamp, path, message}; a 2026 probe saw "
+            "problem+json {title, status, message, instance, requestId, timestamp, error{name}}. The documented "
+            "shape stays the default: the only later observation is one third-party probe file",
+        ),
+        Quirk(
             "aimlapi.done",
             ("on", "off"),
             "wire-contracts 2.4: the published transcript shows no data: [DONE] (possibly trimmed)",

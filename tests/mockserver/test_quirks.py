@@ -67,3 +67,14 @@ def test_quirks_command_lists_defaults(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "openrouter.usage_chunk = 2026 | 2025 | docs  (default 2026)" in out
     assert "bedrock.stream_mode" in out
+
+
+def test_aimlapi_problem_json_errors() -> None:
+    core = MockCore(MockConfig(quirks={"aimlapi.errors": "problem-2026"}))
+    missing_key = core.handle(MockRequest.build("POST", "/aimlapi/v1/chat/completions", {}, json.dumps(CHAT).encode()))
+    body = json.loads(missing_key.body)
+    assert missing_key.status == 401 and missing_key.headers["content-type"].startswith("application/problem+json")
+    assert body["title"] == "Unauthorized" and body["status"] == 401 and body["instance"] == "/v1/chat/completions"
+    assert body["error"]["name"] == "UnauthorizedException"
+    documented = call(MockCore(), "/aimlapi/v1/chat/completions", CHAT | {"top_p": 0})
+    assert set(json.loads(documented.body)) == {"requestId", "statusCode", "timestamp", "path", "message"}

@@ -28,24 +28,20 @@ FAULTS = {
 }
 
 
-def _upstream_path(call: Call) -> str:
-    return "/v1/" + "/".join(call.request.segments[2 if call.request.segments[:1] == ["aimlapi"] else 1 :])
-
-
 def authenticate(call: Call) -> str:
     """Require ``Authorization: Bearer <key>`` (AIML-SPEC securitySchemes); a missing or unknown key is 401."""
     header = call.request.header("authorization") or ""
     key = header[7:].strip() if header.lower().startswith("bearer ") else ""
     allowed = call.config.api_keys.get("aimlapi")
     if not key or (allowed and key not in allowed):
-        raise AimlError(401, FAULTS[401], _upstream_path(call))
+        raise AimlError.for_call(call, 401, FAULTS[401])
     call.caller = key
     return key
 
 
 def _body_error(call: Call, detail: str) -> AimlError:
     # AIML-DOCS 4xx: "Body validation error!" then zod details (Expected ..., received ...).
-    return AimlError(400, f"Body validation error!\n{detail}", _upstream_path(call))
+    return AimlError.for_call(call, 400, f"Body validation error!\n{detail}")
 
 
 def read_body(call: Call) -> dict[str, Any]:
@@ -53,7 +49,7 @@ def read_body(call: Call) -> dict[str, Any]:
     try:
         body = parse_json_body(call.request)
     except ValueError as exc:
-        raise AimlError(400, f"Unexpected token in JSON body: {exc}", _upstream_path(call)) from exc
+        raise AimlError.for_call(call, 400, f"Unexpected token in JSON body: {exc}") from exc
     problem = first_problem("aimlapi", "chat-request", body)
     if problem is not None:
         raise _body_error(call, _describe(problem))
@@ -78,17 +74,17 @@ def chat_completions(call: Call) -> MockResponse:
         raise _body_error(call, f"Invalid enum value. Expected {options}, received '{body['model']}' at \"model\"")
     fault = call.request.header("x-mock-fault")
     if fault and fault.isdigit() and int(fault) in FAULTS:
-        raise AimlError(int(fault), FAULTS[int(fault)], _upstream_path(call))
+        raise AimlError.for_call(call, int(fault), FAULTS[int(fault)])
     query = query_from_body(body, "aimlapi", "chat_completions", entry["id"], entry["mock"]["family"])
     info = entry["info"]
     used = prompt_tokens(query)
     if (query.max_tokens or 0) > info["outputMax"] or used + (query.max_tokens or 0) > info["contextLength"]:
-        raise AimlError(
+        raise AimlError.for_call(
+            call,
             400,
             f"This model's maximum context length is {info['contextLength']} tokens and its output is "
             f"limited to {info['outputMax']} tokens. However, you requested {used + (query.max_tokens or 0)} "
             f"tokens ({used} in the messages, {query.max_tokens or 0} in the completion).",
-            _upstream_path(call),
         )
     admit(call)
     answer = resolve_reply(call, query)
