@@ -49,7 +49,8 @@ class QueryCapture:
 
     def __init__(self) -> None:
         self._store = _Capturing()
-        self._core = MockCore(MockConfig(journal_size=1))
+        # No pacing or quotas here: this core only reads the request, it must neither sleep nor throttle it.
+        self._core = MockCore(MockConfig(journal_size=1, pace=0.0, rate_limits=False))
         self._core.fixtures = self._store
 
     def query(self, request: MockRequest) -> ChatQuery | None:
