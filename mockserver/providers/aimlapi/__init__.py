@@ -22,7 +22,7 @@ def _path(call: Call) -> str:
 
 def _not_found(call: Call, path_known: bool) -> MockResponse:
     # AIML-DOCS 4xx: 404 for an unknown endpoint; NestJS-style "Cannot <METHOD> <path>" wording is assumed.
-    return AimlError(404, f"Cannot {call.request.method} {_path(call)}", _path(call)).to_response()
+    return AimlError.for_call(call, 404, f"Cannot {call.request.method} {_path(call)}").to_response()
 
 
 def _model_data(call: Call) -> Mapping[str, Any]:
@@ -33,7 +33,7 @@ def _model_data(call: Call) -> Mapping[str, Any]:
 def _throttled(call: Call, breach: Breach) -> AimlError:
     # AIML-DOCS errors-with-status-code-4xx.md: 429 "Too Many Requests"; no Retry-After or X-RateLimit-*
     # on any observed response ([3p] api-evangelist/aimlapi rate-limits probe, 2026-08).
-    return AimlError(429, "Too Many Requests", _path(call))
+    return AimlError.for_call(call, 429, "Too Many Requests")
 
 
 PROVIDER = ProviderSpec(
@@ -43,8 +43,8 @@ PROVIDER = ProviderSpec(
     routes=ROUTES,
     handlers=HANDLERS,
     not_found=_not_found,
-    internal_error=lambda call: AimlError(500, "Internal server error", _path(call)).to_response(),
-    too_large=lambda call: AimlError(413, "request entity too large", _path(call)).to_response(),
+    internal_error=lambda call: AimlError.for_call(call, 500, "Internal server error").to_response(),
+    too_large=lambda call: AimlError.for_call(call, 413, "request entity too large").to_response(),
     make_state=AimlState.load,
     model_data=_model_data,
     throttled=_throttled,
