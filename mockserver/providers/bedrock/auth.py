@@ -60,6 +60,8 @@ def authenticate(call: "Call") -> None:
 def _incomplete(header: str) -> str:
     # Wording of AWS's SigV4 front door for an unparseable header ([obs] aws-samples/
     # amazon-elasticsearch-service-with-authentication#4; same front door, another service).
-    return ("Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
-            "parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires "
-            f"existence of either a 'X-Amz-Date' or a 'Date' header. Authorization={header}")
+    return (
+        "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
+        "parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires "
+        f"existence of either a 'X-Amz-Date' or a 'Date' header. Authorization={header}"
+    )

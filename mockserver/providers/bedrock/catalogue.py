@@ -26,8 +26,10 @@ _MODEL_ID = re.compile(MODEL_ID_PATTERN)
 _ARN = re.compile(r"arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(?P<account>[0-9]{12})?:(?P<kind>[a-z-]+)/(?P<rest>.+)")
 
 # [obs] Mintplex-Labs/anything-llm#4690 and others; note the typographic apostrophe (U+2019) in "isn't".
-ON_DEMAND = ("Invocation of model ID {id} with on-demand throughput isn\u2019t supported. Retry your request with "
-             "the ID or ARN of an inference profile that contains this model.")
+ON_DEMAND = (
+    "Invocation of model ID {id} with on-demand throughput isn\u2019t supported. Retry your request with "
+    "the ID or ARN of an inference profile that contains this model."
+)
 INVALID = "The provided model identifier is invalid."  # [obs] wire-contracts §3.1
 
 
@@ -85,8 +87,10 @@ class Catalogue:
     def resolve(self, model_id: str, *, allow_foundation: bool = False) -> ResolvedModel:
         """Resolve a path model id or raise the ValidationException Bedrock gives for it."""
         if not 1 <= len(model_id) <= 2048 or not _MODEL_ID.fullmatch(model_id):
-            raise validation(f"1 validation error detected: Value '{model_id}' at 'modelId' failed to satisfy "
-                             f"constraint: Member must satisfy regular expression pattern: {MODEL_ID_PATTERN}")
+            raise validation(
+                f"1 validation error detected: Value '{model_id}' at 'modelId' failed to satisfy "
+                f"constraint: Member must satisfy regular expression pattern: {MODEL_ID_PATTERN}"
+            )
         bare = model_id
         arn = _ARN.fullmatch(model_id)
         if arn is not None:

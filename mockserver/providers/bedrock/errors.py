@@ -14,8 +14,16 @@ from mockserver.errors import ProviderError
 from mockserver.http import MockResponse
 from mockserver.wire.eventstream import encode_exception
 
-__all__ = ["BEDROCK_NS", "CORAL_NS", "EXCEPTIONS", "STREAM_EXCEPTIONS", "BedrockError", "ExceptionInfo",
-           "exception_frame", "validation"]
+__all__ = [
+    "BEDROCK_NS",
+    "CORAL_NS",
+    "EXCEPTIONS",
+    "STREAM_EXCEPTIONS",
+    "BedrockError",
+    "ExceptionInfo",
+    "exception_frame",
+    "validation",
+]
 
 BEDROCK_NS = "http://internal.amazon.com/coral/com.amazon.bedrock/"
 CORAL_NS = "http://internal.amazon.com/coral/com.amazon.coral.service/"
@@ -48,9 +56,12 @@ EXCEPTIONS: dict[str, ExceptionInfo] = {
     "ServiceUnavailableException": ExceptionInfo(503, "Bedrock is unable to process your request."),  # [3p]
     # Front-door (Coral) errors, not in BR-MODEL; botocore still raises them by code.
     "UnknownOperationException": ExceptionInfo(404, "Unknown operation."),  # assumed Coral behaviour
-    "InvalidSignatureException": _Info(403, "The request signature we calculated does not match the signature you "
-                                       "provided. Check your AWS Secret Access Key and signing method. Consult "
-                                       "the service documentation for details."),
+    "InvalidSignatureException": _Info(
+        403,
+        "The request signature we calculated does not match the signature you "
+        "provided. Check your AWS Secret Access Key and signing method. Consult "
+        "the service documentation for details.",
+    ),
     "IncompleteSignatureException": ExceptionInfo(403, "Authorization header requires 'Credential' parameter."),
     # [obs] Aider-AI/aider#1986
     "UnrecognizedClientException": _Info(403, "The security token included in the request is invalid."),
@@ -70,8 +81,15 @@ STREAM_EXCEPTIONS = {
 class BedrockError(ProviderError):
     """A Bedrock exception by its botocore name, rendered as the service sends it."""
 
-    def __init__(self, name: str, message: str | None = None, *, namespace: str = BEDROCK_NS,
-                 message_key: str = "message", extra: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        message: str | None = None,
+        *,
+        namespace: str = BEDROCK_NS,
+        message_key: str = "message",
+        extra: dict[str, object] | None = None,
+    ) -> None:
         info = EXCEPTIONS.get(name, ExceptionInfo(400, name))
         super().__init__(info.status, message if message is not None else info.message)
         self.name = name

@@ -13,9 +13,22 @@ from mockserver.providers.bedrock.catalogue import Model, ResolvedModel
 from mockserver.providers.bedrock.errors import validation
 from mockserver.providers.bedrock.prompt import parse_prompt
 
-__all__ = ["PADDING_ALPHABET", "Timing", "check_streaming", "converse_document", "converse_events", "converse_query",
-           "count_input_tokens", "decode_blob", "invoke_chunks", "invoke_document", "invoke_query", "padding",
-           "timing", "tool_use_id"]
+__all__ = [
+    "PADDING_ALPHABET",
+    "Timing",
+    "check_streaming",
+    "converse_document",
+    "converse_events",
+    "converse_query",
+    "count_input_tokens",
+    "decode_blob",
+    "invoke_chunks",
+    "invoke_document",
+    "invoke_query",
+    "padding",
+    "timing",
+    "tool_use_id",
+]
 
 PROVIDER = "bedrock"
 # Observed padding alphabet and shape: a prefix of this string, random length ([obs] wire-contracts §3.4, §3.6).
@@ -68,20 +81,30 @@ def check_streaming(model: Model, override: str | None, has_tools: bool) -> None
 
 # InvokeModel: the Meta Llama native body ------------------------------------------------------------
 
+
 def invoke_query(resolved: ResolvedModel, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
     """The neutral query for a validated Llama native body (max_gen_len default 512, BR-DOCS)."""
     max_gen = int(body.get("max_gen_len", 512))
     messages = parse_prompt(str(body["prompt"]), images=len(body.get("images", [])))
-    return ChatQuery(PROVIDER, operation, resolved.profile_id, resolved.model.family, messages,
-                     max_tokens=min(max_gen, resolved.model.max_output_tokens), stream=stream, body=body)
+    return ChatQuery(
+        PROVIDER,
+        operation,
+        resolved.profile_id,
+        resolved.model.family,
+        messages,
+        max_tokens=min(max_gen, resolved.model.max_output_tokens),
+        stream=stream,
+        body=body,
+    )
 
 
 def _generation(reply: Reply) -> str:
     # Llama on InvokeModel has no structured tool calls; it writes them as text, e.g. [get_weather(city="Paris")].
     if not reply.tool_calls:
         return reply.text
-    calls = ", ".join(f"{c.name}({', '.join(f'{k}={json.dumps(v)}' for k, v in c.arguments.items())})"
-                      for c in reply.tool_calls)
+    calls = ", ".join(
+        f"{c.name}({', '.join(f'{k}={json.dumps(v)}' for k, v in c.arguments.items())})" for c in reply.tool_calls
+    )
     return (reply.text + " " if reply.text else "") + f"[{calls}]"
 
 
@@ -104,23 +127,34 @@ def invoke_chunks(reply: Reply, time: Timing) -> list[dict[str, Any]]:
     for i, piece in enumerate(pieces):
         so_far += piece
         count = min(count_tokens(so_far), reply.completion_tokens)
-        chunks.append({"generation": piece, "prompt_token_count": reply.prompt_tokens if i == 0 else None,
-                       "generation_token_count": count, "stop_reason": None})
+        chunks.append(
+            {
+                "generation": piece,
+                "prompt_token_count": reply.prompt_tokens if i == 0 else None,
+                "generation_token_count": count,
+                "stop_reason": None,
+            }
+        )
     final = invoke_document(reply)
-    chunks.append({
-        "generation": "",
-        "prompt_token_count": None if chunks else reply.prompt_tokens,
-        "generation_token_count": reply.completion_tokens,
-        "stop_reason": final["stop_reason"],
-        "amazon-bedrock-invocationMetrics": {
-            "inputTokenCount": reply.prompt_tokens, "outputTokenCount": reply.completion_tokens,
-            "invocationLatency": time.total, "firstByteLatency": time.first_byte,
-        },
-    })
+    chunks.append(
+        {
+            "generation": "",
+            "prompt_token_count": None if chunks else reply.prompt_tokens,
+            "generation_token_count": reply.completion_tokens,
+            "stop_reason": final["stop_reason"],
+            "amazon-bedrock-invocationMetrics": {
+                "inputTokenCount": reply.prompt_tokens,
+                "outputTokenCount": reply.completion_tokens,
+                "invocationLatency": time.total,
+                "firstByteLatency": time.first_byte,
+            },
+        }
+    )
     return chunks
 
 
 # Converse ---------------------------------------------------------------------------------------------
+
 
 def _tool_choice(config: dict[str, Any]) -> str | None:
     choice = config.get("toolChoice") or {}
@@ -161,18 +195,36 @@ def converse_query(resolved: ResolvedModel, body: dict[str, Any], operation: str
     limit = resolved.model.max_output_tokens
     if config.get("maxTokens") is not None and int(config["maxTokens"]) > limit:
         # [obs] vercel/ai#2772, sigoden/aichat#813 (other models; same service-side check).
-        raise validation(f"The maximum tokens you requested exceeds the model limit of {limit}. "
-                         f"Try again with a maximum tokens value that is lower than {limit}.")
+        raise validation(
+            f"The maximum tokens you requested exceeds the model limit of {limit}. "
+            f"Try again with a maximum tokens value that is lower than {limit}."
+        )
     messages = [Message("system", str(b["text"])) for b in body.get("system", []) if "text" in b]
     for message in body.get("messages", []):
         messages.extend(_turns(message))
     tool_config = body.get("toolConfig") or {}
-    tools = [Tool(str(t["toolSpec"]["name"]), str(t["toolSpec"].get("description", "")),
-                  dict(t["toolSpec"].get("inputSchema", {}).get("json") or {}))
-             for t in tool_config.get("tools", []) if "toolSpec" in t]
-    return ChatQuery(PROVIDER, operation, resolved.profile_id, resolved.model.family, messages, tools=tools,
-                     tool_choice=_tool_choice(tool_config), max_tokens=config.get("maxTokens"),
-                     stop=list(config.get("stopSequences", [])), stream=stream, body=body)
+    tools = [
+        Tool(
+            str(t["toolSpec"]["name"]),
+            str(t["toolSpec"].get("description", "")),
+            dict(t["toolSpec"].get("inputSchema", {}).get("json") or {}),
+        )
+        for t in tool_config.get("tools", [])
+        if "toolSpec" in t
+    ]
+    return ChatQuery(
+        PROVIDER,
+        operation,
+        resolved.profile_id,
+        resolved.model.family,
+        messages,
+        tools=tools,
+        tool_choice=_tool_choice(tool_config),
+        max_tokens=config.get("maxTokens"),
+        stop=list(config.get("stopSequences", [])),
+        stream=stream,
+        body=body,
+    )
 
 
 def _stop_reason(reply: Reply) -> str:
@@ -180,18 +232,26 @@ def _stop_reason(reply: Reply) -> str:
 
 
 def _usage(reply: Reply) -> dict[str, int]:
-    return {"inputTokens": reply.prompt_tokens, "outputTokens": reply.completion_tokens,
-            "totalTokens": reply.prompt_tokens + reply.completion_tokens}
+    return {
+        "inputTokens": reply.prompt_tokens,
+        "outputTokens": reply.completion_tokens,
+        "totalTokens": reply.prompt_tokens + reply.completion_tokens,
+    }
 
 
 def converse_document(reply: Reply, time: Timing) -> dict[str, Any]:
     """The Converse response body (BR-MODEL ConverseResponse; key order as observed: sorted)."""
     content: list[dict[str, Any]] = [{"text": reply.text}] if reply.text or not reply.tool_calls else []
-    content += [{"toolUse": {"input": c.arguments, "name": c.name, "toolUseId": tool_use_id(c)}}
-                for c in reply.tool_calls]
+    content += [
+        {"toolUse": {"input": c.arguments, "name": c.name, "toolUseId": tool_use_id(c)}} for c in reply.tool_calls
+    ]
     # [obs] a 2026 Llama 4 Maverick capture carries usage.serverToolUsage {} (not in BR-MODEL; botocore ignores it).
-    return {"metrics": {"latencyMs": time.total}, "output": {"message": {"content": content, "role": "assistant"}},
-            "stopReason": _stop_reason(reply), "usage": {**_usage(reply), "serverToolUsage": {}}}
+    return {
+        "metrics": {"latencyMs": time.total},
+        "output": {"message": {"content": content, "role": "assistant"}},
+        "stopReason": _stop_reason(reply),
+        "usage": {**_usage(reply), "serverToolUsage": {}},
+    }
 
 
 def converse_events(reply: Reply, time: Timing) -> list[tuple[str, dict[str, Any]]]:
@@ -219,6 +279,7 @@ def converse_events(reply: Reply, time: Timing) -> list[tuple[str, dict[str, Any
 
 # CountTokens ------------------------------------------------------------------------------------------
 
+
 def count_input_tokens(query: ChatQuery) -> int:
     """Input tokens the model would bill for ``query`` (the same estimate the replies report)."""
     return prompt_tokens(query)
@@ -229,5 +290,6 @@ def decode_blob(value: Any) -> bytes:
     try:
         return base64.b64decode(str(value), validate=True)
     except ValueError as exc:
-        raise validation("Malformed input request: the body is not valid base64, please reformat your input and "
-                         "try again.") from exc
+        raise validation(
+            "Malformed input request: the body is not valid base64, please reformat your input and try again."
+        ) from exc

@@ -17,8 +17,15 @@ from contracts.schemas import validator
 
 __all__ = ["converse_violations", "invoke_violations"]
 
-_EVERIT_TYPES = {"string": "String", "number": "Number", "integer": "Integer", "boolean": "Boolean",
-                 "array": "JSONArray", "object": "JSONObject", "null": "Null"}
+_EVERIT_TYPES = {
+    "string": "String",
+    "number": "Number",
+    "integer": "Integer",
+    "boolean": "Boolean",
+    "array": "JSONArray",
+    "object": "JSONObject",
+    "null": "Null",
+}
 
 
 def _everit_type(value: Any) -> str:
@@ -37,19 +44,24 @@ def _pointer(error: ValidationError) -> str:
 def invoke_violations(body: Any) -> str | None:
     """The 'Malformed input request' message for an invalid Llama native body, or None when valid."""
     if not isinstance(body, dict):
-        return f"Malformed input request: #: expected type: JSONObject, found: {_everit_type(body)}, " \
-               "please reformat your input and try again."
+        return (
+            f"Malformed input request: #: expected type: JSONObject, found: {_everit_type(body)}, "
+            "please reformat your input and try again."
+        )
     parts: list[str] = []
-    errors = sorted(validator("bedrock", "invoke-request").iter_errors(body),
-                    key=lambda e: ({"required": 0, "additionalProperties": 1}.get(str(e.validator), 2), list(e.path)))
+    errors = sorted(
+        validator("bedrock", "invoke-request").iter_errors(body),
+        key=lambda e: ({"required": 0, "additionalProperties": 1}.get(str(e.validator), 2), list(e.path)),
+    )
     for error in errors:
         where, kind = _pointer(error), error.validator
         if kind == "required":
             parts += [f"{where}: required key [{key}] not found" for key in error.validator_value if key not in body]
         elif kind == "additionalProperties":
             allowed = error.schema.get("properties", {})
-            parts += [f"{where}: extraneous key [{key}] is not permitted"
-                      for key in error.instance if key not in allowed]
+            parts += [
+                f"{where}: extraneous key [{key}] is not permitted" for key in error.instance if key not in allowed
+            ]
         elif kind == "maximum":
             parts.append(f"{where}: {_num(error.instance)} is not less or equal to {_num(error.validator_value)}")
         elif kind == "minimum":
@@ -112,8 +124,10 @@ def _constraint(error: ValidationError) -> str:
 def converse_violations(body: Any) -> str | None:
     """The Coral 'N validation error(s) detected' message for an invalid Converse body, or None."""
     if not isinstance(body, dict):
-        return ("1 validation error detected: Value null at 'messages' failed to satisfy constraint: "
-                "Member must not be null")
+        return (
+            "1 validation error detected: Value null at 'messages' failed to satisfy constraint: "
+            "Member must not be null"
+        )
     items: list[tuple[str, str]] = []
     for error in validator("bedrock", "converse-request").iter_errors(body):
         if error.validator == "required":
@@ -125,8 +139,13 @@ def converse_violations(body: Any) -> str | None:
             continue
         number = error.schema.get("type") == "number" if isinstance(error.schema, dict) else False
         path = _coral_path(error)
-        items.append((path, f"Value {_coral_value(error.instance, number)} at '{path}' failed to satisfy constraint: "
-                            f"{_constraint(error)}"))
+        items.append(
+            (
+                path,
+                f"Value {_coral_value(error.instance, number)} at '{path}' failed to satisfy constraint: "
+                f"{_constraint(error)}",
+            )
+        )
     if not items:
         return None
     items.sort()
