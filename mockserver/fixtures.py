@@ -7,6 +7,7 @@ headers, and a JSON ``body`` or a raw ``file`` beside it, served byte for byte).
 
 import difflib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,11 +90,20 @@ class Fixture:
         return reasons
 
 
+_SSE_BOUNDARY = re.compile(rb"\r?\n\r?\n")
+
+
 def split_frames(data: bytes, framing: str) -> list[bytes]:
     """Cut a recorded body into the units it was flushed in: SSE events or event-stream messages."""
     if framing == "sse":
-        parts = data.replace(b"\r\n", b"\n").split(b"\n\n")
-        return [p + b"\n\n" for p in parts if p.strip()]
+        # Cut after each blank line (LF or CRLF) without touching a byte, so replays are byte for byte.
+        events, start = [], 0
+        for boundary in _SSE_BOUNDARY.finditer(data):
+            events.append(data[start : boundary.end()])
+            start = boundary.end()
+        if data[start:]:
+            events.append(data[start:])
+        return events
     if framing == "eventstream":
         frames, offset = [], 0
         while offset + 4 <= len(data):

@@ -144,3 +144,16 @@ def test_custom_fixtures_folder_keeps_bundled_catalogues(tmp_path: Path) -> None
         )
     )
     assert json.loads(converse.body)["output"]["message"]["content"][0]["text"] == "pong"
+
+
+def test_sse_transcripts_split_without_changing_bytes() -> None:
+    from mockserver.fixtures import split_frames
+
+    crlf = b": OPENROUTER PROCESSING\r\n\r\ndata: {}\r\n\r\ndata: [DONE]\r\n\r\n"
+    assert split_frames(crlf, "sse") == [
+        b": OPENROUTER PROCESSING\r\n\r\n",
+        b"data: {}\r\n\r\n",
+        b"data: [DONE]\r\n\r\n",
+    ]
+    unterminated = b"data: {}\n\ndata: [DONE]\n"
+    assert b"".join(split_frames(unterminated, "sse")) == unterminated
