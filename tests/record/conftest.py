@@ -1,15 +1,12 @@
 """Record tests: a real mock as the upstream, the recorder in a uvicorn thread, real SDK clients."""
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
+from mockserver.inprocess.server import ServerThread, free_port
 from mockserver.record import RecorderConfig, create_recorder_app
 
 # The recorder re-signs Bedrock requests with these (its environment); the upstream mock verifies them, so a
@@ -25,32 +22,8 @@ SECRETS = [RECORDER_KEY_ID, RECORDER_SECRET, CLIENT_KEY_ID, CLIENT_SECRET, OPENR
 MOUNTS = {"openrouter": "/openrouter/api/v1", "aimlapi": "/aimlapi/v1", "bedrock": "/bedrock"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RunningApp:
-    """Any ASGI app under uvicorn in a daemon thread on a free loopback port."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.port = _free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.01)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+RunningApp = ServerThread  # any ASGI app under uvicorn on a free loopback port (mockserver.inprocess.server)
+_free_port = free_port
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +54,7 @@ def start_recorder(upstream: Any, tmp_path: Path) -> Iterator[Callable[..., Runn
 
     def start(out: Path | None = tmp_path / "rec", upstreams: dict[str, str] | None = None) -> RunningApp:
         targets = upstreams or {name: f"{upstream.url}{mount}" for name, mount in MOUNTS.items()}
-        running.append(RunningApp(create_recorder_app(RecorderConfig(out, targets))))
+        running.append(RunningApp(app=create_recorder_app(RecorderConfig(out, targets))))
         return running[-1]
 
     yield start

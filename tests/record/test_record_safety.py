@@ -43,7 +43,7 @@ async def _echo(request: Request) -> Response:
 
 @pytest.fixture(scope="module")
 def echo() -> Iterator[RunningApp]:
-    app = RunningApp(Starlette(routes=[Route("/api/v1/chat/completions", _echo, methods=["POST"])]))
+    app = RunningApp(app=Starlette(routes=[Route("/api/v1/chat/completions", _echo, methods=["POST"])]))
     yield app
     app.stop()
 
