@@ -1,12 +1,61 @@
-"""Shared test fixtures: real uvicorn servers on free loopback ports."""
+"""Shared test fixtures: offline by default (loopback only, fake AWS credentials), real uvicorn servers."""
 
+import os
+import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.inprocess.server import ServerThread
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Only an explicit opt-in (MOCKKIT_LIVE=1, see tests/contracts) lets a test leave this machine.
+LIVE = os.environ.get("MOCKKIT_LIVE") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse to resolve any host but loopback, so a path that escaped the mock fails fast instead of going online."""
+    if LIVE:
+        return
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in LOOPBACK:
+            raise socket.gaierror(f"tests: network access to {name!r} refused (set MOCKKIT_LIVE=1 for live tests)")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+
+
+@pytest.fixture(autouse=True)
+def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Fake AWS credentials and no shared config files, so no test ever picks up a developer's real keys."""
+    if LIVE:
+        return
+    empty: Path = tmp_path_factory.getbasetemp() / "aws-empty"
+    empty.touch()
+    fake = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(empty),
+            "AWS_SHARED_CREDENTIALS_FILE": str(empty), "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
+    for name, value in fake.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_AUTH_SCHEME_PREFERENCE",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run ``@pytest.mark.anyio`` tests on asyncio only (anyio's plugin ships with anyio; no pytest-asyncio)."""
+    return "asyncio"
+
 
 RunningServer = ServerThread  # the product's own server thread (mockserver.inprocess.server)
 

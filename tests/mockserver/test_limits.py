@@ -2,7 +2,6 @@
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +25,6 @@ MAVERICK = "us.meta.llama4-maverick-17b-instruct-v1:0"
 HELLO: Any = [{"role": "user", "content": "hello"}]
 START = 1_800_000_000.0  # a whole minute; 1_800_000_000 % 86_400 = 57_600 s into the UTC day
 SUBJECT = ("openrouter", "key", FREE)
-
-
-@pytest.fixture
-def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Fake credentials and no shared AWS config files."""
-    empty = tmp_path / "aws-empty"
-    empty.touch()
-    for name, value in {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty)}.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    yield
 
 
 def catalogue(tmp_path: Path, provider: str, limits: list[dict[str, Any]]) -> MockConfig:
@@ -195,7 +181,7 @@ def bedrock() -> Any:
                                   config=Config(retries={"max_attempts": 1}))
 
 
-def test_bedrock_requests_per_minute_throttle(_aws_env: None, tmp_path: Path) -> None:
+def test_bedrock_requests_per_minute_throttle(tmp_path: Path) -> None:
     config = catalogue(tmp_path, "bedrock", [{"unit": "requests", "window": "minute", "limit": 1}])
     clock = FakeClock(START)
     messages: Any = [{"role": "user", "content": [{"text": "hello"}]}]
@@ -211,7 +197,7 @@ def test_bedrock_requests_per_minute_throttle(_aws_env: None, tmp_path: Path) ->
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 429
 
 
-def test_bedrock_tokens_per_minute_throttle(_aws_env: None, tmp_path: Path) -> None:
+def test_bedrock_tokens_per_minute_throttle(tmp_path: Path) -> None:
     config = catalogue(tmp_path, "bedrock", [{"unit": "tokens", "window": "minute", "limit": 10}])
     body = json.dumps({"prompt": "hello", "max_gen_len": 32})
     with mock_bedrock(core=MockCore(config, clock=FakeClock(START))):

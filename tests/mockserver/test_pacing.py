@@ -2,8 +2,6 @@
 
 import asyncio
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -26,25 +24,6 @@ FREE = "meta-llama/llama-4-maverick:free"
 LATENCY, TPS = 1.2, 68.53  # seed 003: Llama 4 Maverick (free), Chutes/fp8
 HELLO = [{"role": "user", "content": "hello"}]
 KEY = {"authorization": "Bearer sk-or-v1-test", "content-type": "application/json"}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """asyncio only."""
-    return "asyncio"
-
-
-@pytest.fixture
-def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Fake credentials and no shared AWS config files."""
-    empty = tmp_path / "aws-empty"
-    empty.touch()
-    for name, value in {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty)}.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    yield
 
 
 def paced_core(pace: float = 0.5) -> tuple[MockCore, FakeClock, list[MockResponse]]:
@@ -153,7 +132,7 @@ def test_starlette_app_honours_delays(stream: bool) -> None:
     assert clock.sleeps == ([sum(expected)] if not stream else [d for d in expected if d])
 
 
-def test_httpx_sync_stream_sleeps(_aws_env: None) -> None:
+def test_httpx_sync_stream_sleeps() -> None:
     core, clock, given = paced_core(0.25)
     with mock_openrouter(core=core):
         client = OpenAI(base_url="https://openrouter.ai/api/v1", api_key="sk-or-v1-test", max_retries=0)
@@ -174,7 +153,7 @@ async def test_httpx_async_json_sleeps_before_the_body() -> None:
 
 
 @pytest.mark.parametrize("operation", ["converse", "converse_stream"])
-def test_botocore_raw_body_sleeps(_aws_env: None, operation: str) -> None:
+def test_botocore_raw_body_sleeps(operation: str) -> None:
     core, clock, given = paced_core(0.5)
     client = boto3.Session().client("bedrock-runtime", region_name="us-east-1",
                                     config=Config(retries={"max_attempts": 1}))
