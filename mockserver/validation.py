@@ -1,13 +1,32 @@
 """Request validation with the JSON Schemas stored in ``contracts/schemas`` (compiled once, cached)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import fastjsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from contracts.schemas import validator
+from contracts.schemas import load, validator
 
-__all__ = ["SchemaProblem", "first_problem", "zod_message"]
+__all__ = ["SchemaProblem", "first_problem", "is_valid", "zod_message"]
+
+
+@cache
+def _compiled(provider: str, kind: str) -> Callable[[Any], Any]:
+    # The same schema file compiled to Python by fastjsonschema: ~3x faster than jsonschema on the request
+    # path (make bench). No "format" keyword is used in request schemas, so formats are off to match jsonschema.
+    return fastjsonschema.compile(load(provider, kind), use_formats=False)
+
+
+def is_valid(provider: str, kind: str, document: Any) -> bool:
+    """Whether ``document`` satisfies ``<provider>/<kind>`` (fast path; jsonschema explains failures)."""
+    try:
+        _compiled(provider, kind)(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +44,8 @@ class SchemaProblem:
 
 def first_problem(provider: str, kind: str, document: Any) -> SchemaProblem | None:
     """Return the best-matching violation of ``<provider>/<kind>``, or None when the document is valid."""
+    if is_valid(provider, kind, document):
+        return None
     error: ValidationError | None = best_match(validator(provider, kind).iter_errors(document))
     if error is None:
         return None

@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from contracts.schemas import validator
+from mockserver.validation import is_valid
 
 __all__ = ["converse_violations", "invoke_violations"]
 
@@ -48,6 +49,8 @@ def invoke_violations(body: Any) -> str | None:
             f"Malformed input request: #: expected type: JSONObject, found: {_everit_type(body)}, "
             "please reformat your input and try again."
         )
+    if is_valid("bedrock", "invoke-request", body):
+        return None
     parts: list[str] = []
     errors = sorted(
         validator("bedrock", "invoke-request").iter_errors(body),
@@ -128,6 +131,8 @@ def converse_violations(body: Any) -> str | None:
             "1 validation error detected: Value null at 'messages' failed to satisfy constraint: "
             "Member must not be null"
         )
+    if is_valid("bedrock", "converse-request", body):
+        return None
     items: list[tuple[str, str]] = []
     for error in validator("bedrock", "converse-request").iter_errors(body):
         if error.validator == "required":
