@@ -11,8 +11,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-ON_DEMAND = (
-    "Invocation of model ID meta.llama4-maverick-17b-instruct-v1:0 with on-demand throughput isn’t supported. "
+ON_DEMAND = (  # the typographic apostrophe is AWS's own ([obs] wire-contracts 3.1)
+    "Invocation of model ID meta.llama4-maverick-17b-instruct-v1:0 with on-demand throughput isn\u2019t supported. "
     "Retry your request with the ID or ARN of an inference profile that contains this model."
 )
 
