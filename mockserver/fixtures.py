@@ -55,6 +55,10 @@ MATCHERS: dict[str, Matcher] = {
         else f"conversation {'ends' if q.answers_tool else 'does not end'} with a tool result"
     ),
     "seed": lambda want, q: None if want == q.seed else f"seed is {q.seed!r}, fixture wants {want!r}",
+    # Turns in the conversation (system included): keeps apart agent-loop steps that end on the same user text.
+    "turns": lambda want, q: (
+        None if want == len(q.messages) else f"conversation has {len(q.messages)} turns, fixture wants {want}"
+    ),
     "body": lambda want, q: (
         None if _subset(want, q.body) else "request body does not contain the fixture's `body` fields"
     ),

@@ -100,6 +100,7 @@ def matchers(query: ChatQuery) -> dict[str, Any]:
         "has_tools": bool(query.tools),
         # The turn that answers a tool result repeats the last user message, so this keeps the two apart.
         "tool_result": query.answers_tool,
+        "turns": len(query.messages),
     }
     if query.seed is not None:
         match["seed"] = query.seed

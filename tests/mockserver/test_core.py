@@ -157,3 +157,27 @@ def test_sse_transcripts_split_without_changing_bytes() -> None:
     ]
     unterminated = b"data: {}\n\ndata: [DONE]\n"
     assert b"".join(split_frames(unterminated, "sse")) == unterminated
+
+
+def test_turns_matcher_tells_agent_loop_steps_apart() -> None:
+    core = MockCore(MockConfig(strict=True))
+    for turns, text in ((1, "first"), (3, "third")):
+        fixture = {"name": f"t{turns}", "match": {"user_message": "go on", "turns": turns}, "reply": {"content": text}}
+        assert (
+            core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(fixture).encode())).status == 201
+        )
+    body = {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "go on"}]}
+    assert (
+        json.loads(post(core, "/aimlapi/v1/chat/completions", body).body)["choices"][0]["message"]["content"] == "first"
+    )
+    body["messages"] = [
+        {"role": "user", "content": "go on"},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": "go on"},
+    ]
+    assert (
+        json.loads(post(core, "/aimlapi/v1/chat/completions", body).body)["choices"][0]["message"]["content"] == "third"
+    )
+    body["messages"] = [*body["messages"][:2], {"role": "user", "content": "x"}, {"role": "user", "content": "go on"}]
+    missed = json.loads(post(core, "/aimlapi/v1/chat/completions", body).body)
+    assert any("4 turns" in reason for c in missed["closest"] for reason in c["failed"])

@@ -55,7 +55,7 @@ def test_stream_is_recorded_frame_by_frame_and_replayed_byte_for_byte(
     out = tmp_path / "rec"
     [fixture] = _fixtures(out)
     assert fixture["match"] == {"model": MAVERICK, "user_message": "Count to five", "stream": True,
-                                "has_tools": False, "tool_result": False}
+                                "has_tools": False, "tool_result": False, "turns": 1}
     folder = out / provider / "chat_completions"
     transcript = (folder / fixture["response"]["file"]).read_bytes()
     assert transcript == received
