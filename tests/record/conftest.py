@@ -11,7 +11,7 @@ from mockserver.record import RecorderConfig, create_recorder_app
 
 # The recorder re-signs Bedrock requests with these (its environment); the upstream mock verifies them, so a
 # request forwarded with the client's own signature would be refused.
-RECORDER_KEY_ID = "AKIARECORDERSIGNS001"
+RECORDER_KEY_ID = "AKIARECORDEREXAMPLE"
 RECORDER_SECRET = "recorder-secret-do-not-record"
 CLIENT_KEY_ID = "AKIACLIENTSIGNS00001"
 CLIENT_SECRET = "client-secret-do-not-record"
