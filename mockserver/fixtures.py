@@ -8,6 +8,7 @@ headers, and a JSON ``body`` or a raw ``file`` beside it, served byte for byte).
 import difflib
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,14 +80,22 @@ class Fixture:
     chunks: list[bytes] | None = None
     """Raw frames of a recorded stream (from ``response.file``), loaded at start-up."""
     provenance: dict[str, Any] = field(default_factory=dict)
+    times: int | None = None
+    """Answer at most this many requests, then step aside (e.g. a 429 once, then the reply): WireMock-style."""
+    used: int = 0
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the fixture has answered its ``times`` requests already."""
+        return self.times is not None and self.used >= self.times
 
     def matches(self, query: ChatQuery) -> bool:
         """Whether every matcher passes (stops at the first that fails)."""
-        return all(MATCHERS[key](want, query) is None for key, want in self.match.items())
+        return not self.exhausted and all(MATCHERS[key](want, query) is None for key, want in self.match.items())
 
     def misses(self, query: ChatQuery) -> list[str]:
         """The reasons this fixture does not match ``query`` (empty when it matches)."""
-        reasons = []
+        reasons = [f"times: already answered {self.used} of {self.times} request(s)"] if self.exhausted else []
         for key, want in self.match.items():
             reason = MATCHERS[key](want, query)
             if reason:
@@ -137,6 +146,9 @@ def parse_fixture(
         raise MockError(
             "Bad fixture", f"{name}: give exactly one of `reply` or `response`", fix="See fixtures/README.md."
         )
+    times = document.get("times")
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise MockError("Bad fixture", f"{name}: `times` must be a whole number >= 1", fix="e.g. \"times\": 1")
     chunks = None
     if response is not None and "file" in response:
         if folder is None:
@@ -145,7 +157,7 @@ def parse_fixture(
             )
         raw = (folder / response["file"]).read_bytes()
         chunks = split_frames(raw, response.get("framing", "raw"))
-    return Fixture(name, provider, operation, match, reply, response, chunks, document.get("provenance", {}))
+    return Fixture(name, provider, operation, match, reply, response, chunks, document.get("provenance", {}), times)
 
 
 class FixtureStore:
@@ -153,6 +165,7 @@ class FixtureStore:
 
     def __init__(self, fixtures: list[Fixture] | None = None) -> None:
         self._fixtures: list[Fixture] = list(fixtures or [])
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, root: Path) -> "FixtureStore":
@@ -187,12 +200,15 @@ class FixtureStore:
         return own + [f for f in self._fixtures if f.provider is None]
 
     def find(self, query: ChatQuery) -> Fixture | None:
-        """Return the most specific matching fixture (the first of equals), or None."""
-        best: Fixture | None = None
-        for fixture in self.candidates(query.provider, query.operation):
-            if (best is None or len(fixture.match) > len(best.match)) and fixture.matches(query):
-                best = fixture
-        return best
+        """Return the most specific matching fixture (the first of equals) and count the use, or None."""
+        with self._lock:
+            best: Fixture | None = None
+            for fixture in self.candidates(query.provider, query.operation):
+                if (best is None or len(fixture.match) > len(best.match)) and fixture.matches(query):
+                    best = fixture
+            if best is not None:
+                best.used += 1
+            return best
 
     def closest(self, query: ChatQuery, limit: int = 3) -> list[tuple[Fixture, list[str]]]:
         """The near misses, closest first, with the reason each matcher failed (only built for errors)."""

@@ -167,3 +167,21 @@ def test_empty_messages_wording_and_prompt_fallback(server) -> None:
     assert empty.json() == {"error": {"message": 'Input required: specify "prompt" or "messages"', "code": 400}}
     prompt = httpx.post(f"{url(server)}/chat/completions", headers=auth, json={"model": MAVERICK, "prompt": "Hello"})
     assert prompt.json()["choices"][0]["message"]["content"].startswith("Hello! How are you")
+
+
+def test_one_shot_fixture_lets_the_sdk_retry(start_server) -> None:
+    """A recorded 429 with `times: 1`, then the normal reply: the openai SDK's own retry path, offline."""
+    retrying = start_server(seed=11)  # a server of its own: fixtures added here must not leak into others
+    limited = {
+        "provider": "openrouter", "operation": "chat_completions", "name": "rate-limited-once", "times": 1,
+        "match": {"user_message": "retry me"},
+        "response": {"status": 429, "headers": {"retry-after": "0"},
+                     "body": {"error": {"message": "Rate limit exceeded: free-models-per-min.", "code": 429,
+                                        "metadata": {"error_type": "rate_limit_exceeded"}}}},
+    }  # fmt: skip
+    assert httpx.post(f"{retrying.url}/__admin/fixtures", json=limited).status_code == 201
+    client = OpenAI(base_url=f"{retrying.url}/openrouter/api/v1", api_key="sk-or-v1-test", max_retries=2)
+    completion = client.chat.completions.create(model=MAVERICK, messages=[{"role": "user", "content": "retry me"}])
+    assert completion.choices[0].message.content
+    statuses = [e["status"] for e in httpx.get(f"{retrying.url}/__admin/requests").json()["requests"]]
+    assert statuses[-2:] == [429, 200]

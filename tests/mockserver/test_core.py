@@ -181,3 +181,16 @@ def test_turns_matcher_tells_agent_loop_steps_apart() -> None:
     body["messages"] = [*body["messages"][:2], {"role": "user", "content": "x"}, {"role": "user", "content": "go on"}]
     missed = json.loads(post(core, "/aimlapi/v1/chat/completions", body).body)
     assert any("4 turns" in reason for c in missed["closest"] for reason in c["failed"])
+
+
+def test_times_limits_a_fixture_and_strict_mode_says_so() -> None:
+    core = MockCore(MockConfig(strict=True))
+    once = {"name": "once", "times": 1, "match": {"user_message": "only once"}, "reply": {"content": "done"}}
+    assert core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(once).encode())).status == 201
+    body = {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "only once"}]}
+    assert post(core, "/aimlapi/v1/chat/completions", body).status == 200
+    second = post(core, "/aimlapi/v1/chat/completions", body)
+    assert second.status == 404
+    assert "times: already answered 1 of 1 request(s)" in json.loads(second.body)["closest"][0]["failed"]
+    bad = {"name": "bad", "times": 0, "match": {}, "reply": {"content": "x"}}
+    assert core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(bad).encode())).status == 400
