@@ -52,6 +52,8 @@ def _add_fixture(call: "Call") -> MockResponse:
     if not isinstance(document, dict):
         raise MockError("Bad fixture", "a fixture is a JSON object", fix="See fixtures/README.md.")
     provider, operation = document.pop("provider", None), document.pop("operation", None)
+    if not all(v is None or isinstance(v, str) for v in (provider, operation)):
+        raise MockError("Bad fixture", "`provider` and `operation` are strings", fix='e.g. "provider": "openrouter"')
     if provider is not None and provider not in call.core.providers:
         raise MockError(
             "Bad fixture", f"unknown provider {provider!r}", fix=f"Use one of {sorted(call.core.providers)}."

@@ -127,6 +127,33 @@ def split_frames(data: bytes, framing: str) -> list[bytes]:
     return [data]
 
 
+def _shape_problem(reply: Any, response: Any) -> str | None:
+    """What is wrong with a ``reply`` or ``response`` object's shape, checked once at load time."""
+    if reply is not None:
+        if not isinstance(reply, dict) or not isinstance(reply.get("content", ""), str):
+            return "`reply` is an object with an optional string `content`"
+        calls = reply.get("tool_calls", [])
+        if not isinstance(calls, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("arguments", {}), dict)
+            for c in calls
+        ):
+            return "`reply.tool_calls` is a list of {name: string, arguments: object}"
+        usage = reply.get("usage", {})
+        if not isinstance(usage, dict) or not all(isinstance(v, int) and v >= 0 for v in usage.values()):
+            return "`reply.usage` maps prompt_tokens/completion_tokens to whole numbers"
+        return None
+    if not isinstance(response, dict):
+        return "`response` is an object"
+    status, headers = response.get("status", 200), response.get("headers", {})
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        return "`response.status` is an HTTP status code"
+    if not isinstance(headers, dict) or not all(isinstance(v, str | int) for v in headers.values()):
+        return "`response.headers` maps names to strings"
+    if "file" in response and not isinstance(response["file"], str):
+        return "`response.file` is a file name beside the fixture"
+    return None
+
+
 def parse_fixture(
     document: Any, name: str, provider: str | None, operation: str | None, folder: Path | None
 ) -> Fixture:
@@ -141,14 +168,20 @@ def parse_fixture(
         raise MockError(
             "Bad fixture", f"{name}: unknown matcher(s) {unknown}", fix=f"Use only: {', '.join(sorted(MATCHERS))}."
         )
+    providers = match.get("providers", [])
+    if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
+        raise MockError("Bad fixture", f"{name}: `match.providers` is a list of provider names", fix='e.g. ["bedrock"]')
     reply, response = document.get("reply"), document.get("response")
     if (reply is None) == (response is None):
         raise MockError(
             "Bad fixture", f"{name}: give exactly one of `reply` or `response`", fix="See fixtures/README.md."
         )
+    problem = _shape_problem(reply, response)
+    if problem:
+        raise MockError("Bad fixture", f"{name}: {problem}", fix="See fixtures/README.md for the format.")
     times = document.get("times")
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-        raise MockError("Bad fixture", f"{name}: `times` must be a whole number >= 1", fix="e.g. \"times\": 1")
+        raise MockError("Bad fixture", f"{name}: `times` must be a whole number >= 1", fix='e.g. "times": 1')
     chunks = None
     if response is not None and "file" in response:
         if folder is None:

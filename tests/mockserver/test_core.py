@@ -194,3 +194,22 @@ def test_times_limits_a_fixture_and_strict_mode_says_so() -> None:
     assert "times: already answered 1 of 1 request(s)" in json.loads(second.body)["closest"][0]["failed"]
     bad = {"name": "bad", "times": 0, "match": {}, "reply": {"content": "x"}}
     assert core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(bad).encode())).status == 400
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"match": {}, "reply": ["not", "an", "object"]},
+        {"match": {}, "reply": {"tool_calls": [{"arguments": {}}]}},
+        {"match": {}, "reply": {"usage": {"prompt_tokens": "six"}}},
+        {"match": {}, "response": {"status": 999}},
+        {"match": {}, "response": {"headers": ["x"]}},
+        {"match": {"providers": "bedrock"}, "reply": {"content": "x"}},
+        {"provider": ["openrouter"], "operation": "chat_completions", "match": {}, "reply": {"content": "x"}},
+    ],
+)
+def test_malformed_fixtures_are_refused_when_added_not_when_served(document: dict) -> None:
+    core = MockCore()
+    response = core.handle(MockRequest.build("POST", "/__admin/fixtures", {}, json.dumps(document).encode()))
+    assert response.status == 400 and response.headers["x-should-retry"] == "false"
+    assert json.loads(response.body)["title"] == "Bad fixture"
