@@ -187,7 +187,12 @@ class MockCore:
             response = (
                 spec.internal_error(call)
                 if spec
-                else MockError("Mock failure", "internal error", status=400).to_response()
+                else MockError(
+                    "Mock failure",
+                    f"the mock failed on {call.request.method} {call.request.raw_path}",
+                    status=400,
+                    fix="This is a bug in the mock, not in your client: please report it with the request.",
+                ).to_response()
             )
         if call.provider != "__admin":
             self.journal.record(
