@@ -5,6 +5,7 @@ import inspect
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
@@ -40,15 +41,9 @@ def make_config(
     seed: int | None = None,
 ) -> MockConfig:
     """Copy ``config`` (or the defaults) with the given fields overridden."""
-    base = config or MockConfig()
-    fields = {name: getattr(base, name) for name in MockConfig.__dataclass_fields__}
-    if fixtures is not None:
-        fields["fixtures_dir"] = Path(fixtures)
-    if strict is not None:
-        fields["strict"] = strict
-    if seed is not None:
-        fields["seed"] = seed
-    return MockConfig(**fields)
+    overrides: dict[str, Any] = {"fixtures_dir": Path(fixtures) if fixtures is not None else None,
+                                 "strict": strict, "seed": seed}
+    return replace(config or MockConfig(), **{k: v for k, v in overrides.items() if v is not None})
 
 
 def wire_length(response: MockResponse) -> str | None:
