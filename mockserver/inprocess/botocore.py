@@ -139,8 +139,9 @@ def mock_bedrock(
             instead of letting botocore turn the problem+json 404 into a ``ClientError``; Bedrock's own errors
             are always wire responses (``ClientError`` / ``EventStreamError``).
     """
-    return BedrockMock(endpoint_url=endpoint_url, core=core, config=make_config(config, fixtures=fixtures, strict=strict,
-                       seed=seed), raise_on_mock_error=raise_on_mock_error)
+    return BedrockMock(endpoint_url=endpoint_url, core=core,
+                       config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
+                       raise_on_mock_error=raise_on_mock_error)
 
 
 def to_aws_response(url: str, response: MockResponse, clock: Clock | None = None) -> AWSResponse:

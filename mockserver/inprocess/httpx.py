@@ -91,8 +91,9 @@ def mock_openrouter(
         raise_on_mock_error: raise ``MockAssertionError`` for the mock's own errors (no fixture matched)
             instead of returning its problem+json 404; OpenRouter's own errors are always HTTP responses.
     """
-    return HttpxMock("openrouter", base_url=base_url, core=core, config=make_config(config, fixtures=fixtures, strict=strict,
-                     seed=seed), raise_on_mock_error=raise_on_mock_error)
+    return HttpxMock("openrouter", base_url=base_url, core=core,
+                     config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
+                     raise_on_mock_error=raise_on_mock_error)
 
 
 def mock_aimlapi(
@@ -111,8 +112,9 @@ def mock_aimlapi(
         base_url: the URL prefix to intercept, if not the real ``https://api.aimlapi.com/v1``.
         raise_on_mock_error: raise ``MockAssertionError`` for the mock's own errors instead of returning them.
     """
-    return HttpxMock("aimlapi", base_url=base_url, core=core, config=make_config(config, fixtures=fixtures, strict=strict,
-                     seed=seed), raise_on_mock_error=raise_on_mock_error)
+    return HttpxMock("aimlapi", base_url=base_url, core=core,
+                     config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
+                     raise_on_mock_error=raise_on_mock_error)
 
 
 # -- converting responses ---------------------------------------------------------------------------------------
