@@ -150,11 +150,7 @@ def _deliver(call: Call, entry: dict[str, Any], reply: Reply, stream: bool, star
 def completions(call: Call) -> MockResponse:
     """POST /completions (legacy text completion, OR-SPEC-2025)."""
     _, user_id = authenticate(call)
-    body = (
-        read_body(call, user_id, "completions-request")
-        if _has_schema("completions-request")
-        else parse_json_body(call.request)
-    )
+    body = read_body(call, user_id, "completions-request")
     prompt = body.get("prompt")
     if not isinstance(prompt, str | list) or not prompt:
         raise OpenRouterError(
@@ -186,12 +182,6 @@ def completions(call: Call) -> MockResponse:
         "usage": responder.usage_of(entry, answer),
     }
     return json_response(200, document, _headers(gen_id))
-
-
-def _has_schema(kind: str) -> bool:
-    from contracts.schemas import kinds
-
-    return kind in kinds("openrouter")
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:
