@@ -46,6 +46,11 @@ class MockRequest:
         """The path split on ``/`` and each part percent-decoded (so ``%2F`` inside an ARN survives)."""
         return [unquote(part) for part in self.raw_path.split("/") if part]
 
+    def bearer_token(self) -> str:
+        """The token of an ``Authorization: Bearer <token>`` header ('' when there is none)."""
+        header = self.headers.get("authorization", "")
+        return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
     def header(self, name: str, default: str | None = None) -> str | None:
         """Return a header by case-insensitive name."""
         return self.headers.get(name.lower(), default)

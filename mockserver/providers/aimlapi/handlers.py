@@ -30,8 +30,7 @@ FAULTS = {
 
 def authenticate(call: Call) -> str:
     """Require ``Authorization: Bearer <key>`` (AIML-SPEC securitySchemes); a missing or unknown key is 401."""
-    header = call.request.header("authorization") or ""
-    key = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    key = call.request.bearer_token()
     allowed = call.config.api_keys.get("aimlapi")
     if not key or (allowed and key not in allowed):
         raise AimlError.for_call(call, 401, FAULTS[401])

@@ -55,8 +55,7 @@ FAULTS: dict[int, tuple[str, dict[str, Any] | None, dict[str, str]]] = {
 
 def authenticate(call: Call) -> tuple[str, str]:
     """Return the key and its user id; 401s as observed ([obs] error-401-* captures)."""
-    header = call.request.header("authorization") or ""
-    key = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    key = call.request.bearer_token()
     if not key:
         raise OpenRouterError(401, "No cookie auth credentials found")
     allowed = call.config.api_keys.get("openrouter")
