@@ -13,7 +13,7 @@ from mockserver.record import RecorderConfig, create_recorder_app
 # request forwarded with the client's own signature would be refused.
 RECORDER_KEY_ID = "AKIARECORDEREXAMPLE"
 RECORDER_SECRET = "recorder-secret-do-not-record"
-CLIENT_KEY_ID = "AKIACLIENTSIGNS00001"
+CLIENT_KEY_ID = "AKIACLIENTEXAMPLE"
 CLIENT_SECRET = "client-secret-do-not-record"
 OPENROUTER_KEY = "sk-or-v1-" + "c0ffee" * 10 + "beef"
 AIML_KEY = "aiml-test-key-5f1e2d3c4b5a69788796a5b4"
