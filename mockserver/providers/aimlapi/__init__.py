@@ -6,7 +6,7 @@ from typing import Any
 from mockserver.core import Call, ProviderSpec
 from mockserver.http import MockResponse
 from mockserver.limits import Breach
-from mockserver.providers.aimlapi.errors import AimlError
+from mockserver.providers.aimlapi.errors import AimlError, upstream_path
 from mockserver.providers.aimlapi.handlers import HANDLERS
 from mockserver.providers.aimlapi.responder import AimlState
 from mockserver.providers.aimlapi.routes import ROUTES
@@ -14,15 +14,9 @@ from mockserver.providers.aimlapi.routes import ROUTES
 __all__ = ["PROVIDER"]
 
 
-def _path(call: Call) -> str:
-    return "/" + "/".join(
-        call.request.segments[1:] if call.request.segments[:1] == ["aimlapi"] else call.request.segments
-    )
-
-
 def _not_found(call: Call, path_known: bool) -> MockResponse:
     # AIML-DOCS 4xx: 404 for an unknown endpoint; NestJS-style "Cannot <METHOD> <path>" wording is assumed.
-    return AimlError.for_call(call, 404, f"Cannot {call.request.method} {_path(call)}").to_response()
+    return AimlError.for_call(call, 404, f"Cannot {call.request.method} {upstream_path(call)}").to_response()
 
 
 def _model_data(call: Call) -> Mapping[str, Any]:

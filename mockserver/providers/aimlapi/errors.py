@@ -13,7 +13,13 @@ from mockserver.quirks import quirk
 if TYPE_CHECKING:
     from mockserver.core import Call
 
-__all__ = ["AimlError"]
+__all__ = ["AimlError", "upstream_path"]
+
+
+def upstream_path(call: "Call") -> str:
+    """The request path as AI/ML API would see it (``/v1/...``), whether sent to the mount or the root."""
+    segments = call.request.segments
+    return "/" + "/".join(segments[1:] if segments[:1] == ["aimlapi"] else segments)
 
 
 class AimlError(ProviderError):
@@ -30,8 +36,7 @@ class AimlError(ProviderError):
     @classmethod
     def for_call(cls, call: "Call", status: int, message: str, headers: Mapping[str, str] | None = None) -> "AimlError":
         """An error for this request: its upstream path, and the envelope the ``aimlapi.errors`` quirk chooses."""
-        segments = call.request.segments
-        error = cls(status, message, "/v1/" + "/".join(segments[2 if segments[:1] == ["aimlapi"] else 1 :]), headers)
+        error = cls(status, message, upstream_path(call), headers)
         error.style = quirk("aimlapi.errors", call.config.quirks, call.request)
         return error
 
