@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mockserver.config import DEFAULT_FIXTURES, MockConfig
 from mockserver.errors import MockError
-from mockserver.quirks import QUIRKS, check_quirks
+from mockserver.behaviour.quirks import QUIRKS, check_quirks
 from mockserver.record import cli as record_cli
 
 __all__ = ["main"]

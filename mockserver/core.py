@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from mockserver import limits, pacing
+from mockserver.behaviour import limits, pacing
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.errors import MockError, ProviderError
-from mockserver.fixtures import FixtureStore
+from mockserver.behaviour.fixtures import FixtureStore
 from mockserver.http import MockRequest, MockResponse
-from mockserver.journal import Journal
-from mockserver.quirks import check_quirks
-from mockserver.routing import Route, match_route
+from mockserver.engine.journal import Journal
+from mockserver.behaviour.quirks import check_quirks
+from mockserver.engine.routing import Route, match_route
 
 if TYPE_CHECKING:
-    from mockserver.chat import Reply
+    from mockserver.behaviour.chat import Reply
 
 __all__ = ["Call", "Handler", "MockCore", "ProviderSpec"]
 
@@ -143,7 +143,7 @@ class MockCore:
 
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request; never raises."""
-        from mockserver import admin
+        from mockserver.engine import admin
 
         segments = request.segments
         if segments[:1] == [admin.PREFIX]:

@@ -14,7 +14,7 @@ from mockserver.config import MockConfig
 from mockserver.core import MockCore, ProviderSpec
 from mockserver.errors import MockError
 from mockserver.http import MockRequest, MockResponse
-from mockserver.journal import JournalEntry
+from mockserver.engine.journal import JournalEntry
 
 __all__ = ["MockAssertionError", "ProviderMock", "make_config", "wire_length"]
 

@@ -6,7 +6,7 @@ Each provider keeps its own ids, envelopes and errors; only the message shapes a
 import json
 from typing import Any
 
-from mockserver.chat import ChatQuery, Message, Reply, Tool
+from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool
 from mockserver.http import MockResponse
 
 __all__ = ["delta_sequence", "message_of", "query_from_body", "sse_event", "sse_response"]

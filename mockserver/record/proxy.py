@@ -25,7 +25,7 @@ from mockserver.providers import all_providers
 from mockserver.record.framing import Framer, framing_of
 from mockserver.record.redact import Redactor
 from mockserver.record.writer import Exchange, QueryCapture, write_fixture
-from mockserver.routing import match_route
+from mockserver.engine.routing import match_route
 
 __all__ = ["Recorder", "RecorderConfig", "create_recorder_app", "parse_upstreams"]
 
@@ -121,7 +121,7 @@ class Recorder:
 
     async def forward(self, request: MockRequest) -> Response:
         """Send one request upstream and answer with its response as it streams in."""
-        from mockserver.sigv4 import parse_authorization
+        from mockserver.providers.bedrock.sigv4 import parse_authorization
 
         spec, rest = self._spec(request)
         auth = request.header("authorization", "") or ""

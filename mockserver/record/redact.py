@@ -5,8 +5,8 @@ import json
 import re
 from collections.abc import Mapping
 
-from mockserver.journal import SECRET_HEADERS
-from mockserver.sigv4 import parse_authorization
+from mockserver.engine.journal import SECRET_HEADERS
+from mockserver.providers.bedrock.sigv4 import parse_authorization
 from mockserver.wire.eventstream import DecodeError, decode_messages, encode_message
 
 __all__ = ["REDACTED", "Redactor", "recordable_headers"]

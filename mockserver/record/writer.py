@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mockserver.chat import ChatQuery
+from mockserver.behaviour.chat import ChatQuery
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.fixtures import FixtureStore
+from mockserver.behaviour.fixtures import FixtureStore
 from mockserver.http import MockRequest
 from mockserver.record.redact import Redactor, recordable_headers
 

@@ -147,7 +147,7 @@ def test_custom_fixtures_folder_keeps_bundled_catalogues(tmp_path: Path) -> None
 
 
 def test_sse_transcripts_split_without_changing_bytes() -> None:
-    from mockserver.fixtures import split_frames
+    from mockserver.behaviour.fixtures import split_frames
 
     crlf = b": OPENROUTER PROCESSING\r\n\r\ndata: {}\r\n\r\ndata: [DONE]\r\n\r\n"
     assert split_frames(crlf, "sse") == [

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.chat import ChatQuery, Message
-from mockserver.generate import finish_reply, generate_reply, instance_from_schema, tokenize
+from mockserver.behaviour.chat import ChatQuery, Message
+from mockserver.behaviour.generate import finish_reply, generate_reply, instance_from_schema, tokenize
 
 SCHEMAS = [
     {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "minimum": 3, "maximum": 5}}},

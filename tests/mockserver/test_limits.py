@@ -17,7 +17,7 @@ from mockserver.config import DEFAULT_FIXTURES, MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest
 from mockserver.inprocess import mock_aimlapi, mock_bedrock, mock_openrouter
-from mockserver.limits import Limiter, Rule, rules_of
+from mockserver.behaviour.limits import Limiter, Rule, rules_of
 
 FREE, SCOUT_FREE = "meta-llama/llama-4-maverick:free", "meta-llama/llama-4-scout:free"
 PAID = "meta-llama/llama-4-maverick"

@@ -17,7 +17,7 @@ from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
 from mockserver.inprocess import mock_bedrock, mock_openrouter
-from mockserver.pacing import Speed, delays
+from mockserver.behaviour.pacing import Speed, delays
 from tests.conftest import RunningServer
 
 FREE = "meta-llama/llama-4-maverick:free"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from contracts.schemas import validator
 from contracts.strategies import REQUEST_KINDS, invalid_requests, valid_requests
-from mockserver.validation import first_problem, is_valid
+from mockserver.behaviour.validation import first_problem, is_valid
 
 KINDS = [(provider, kind) for provider, kinds in REQUEST_KINDS.items() for kind in kinds]
 

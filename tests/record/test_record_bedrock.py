@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.fixtures import split_frames
+from mockserver.behaviour.fixtures import split_frames
 from mockserver.http import MockRequest
 from mockserver.wire.eventstream import decode_messages
 from tests.record.conftest import (

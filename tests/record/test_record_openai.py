@@ -12,7 +12,7 @@ from openai import OpenAI
 
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.fixtures import split_frames
+from mockserver.behaviour.fixtures import split_frames
 from mockserver.http import MockRequest
 from tests.record.conftest import AIML_KEY, MOUNTS, OPENROUTER_KEY, RunningApp, assert_no_secrets
 

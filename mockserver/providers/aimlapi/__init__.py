@@ -5,7 +5,7 @@ from typing import Any
 
 from mockserver.core import Call, ProviderSpec
 from mockserver.http import MockResponse
-from mockserver.limits import Breach
+from mockserver.behaviour.limits import Breach
 from mockserver.providers.aimlapi.errors import AimlError, upstream_path
 from mockserver.providers.aimlapi.handlers import HANDLERS
 from mockserver.providers.aimlapi.responder import AimlState

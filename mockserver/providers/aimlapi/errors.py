@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from mockserver.errors import ProviderError
 from mockserver.http import MockResponse, json_response
-from mockserver.quirks import quirk
+from mockserver.behaviour.quirks import quirk
 
 if TYPE_CHECKING:
     from mockserver.core import Call

@@ -4,15 +4,15 @@ import time
 from typing import Any
 
 from mockserver.core import Call, parse_json_body
-from mockserver.generate import prompt_tokens
+from mockserver.behaviour.generate import prompt_tokens
 from mockserver.http import MockResponse, json_response
-from mockserver.limits import admit
+from mockserver.behaviour.limits import admit
 from mockserver.providers.aimlapi import responder
 from mockserver.providers.aimlapi.errors import AimlError
 from mockserver.providers.openai_chat import query_from_body, sse_response
-from mockserver.quirks import quirk
-from mockserver.replies import resolve_reply
-from mockserver.validation import SchemaProblem, first_problem, zod_message
+from mockserver.behaviour.quirks import quirk
+from mockserver.behaviour.replies import resolve_reply
+from mockserver.behaviour.validation import SchemaProblem, first_problem, zod_message
 
 __all__ = ["HANDLERS"]
 

@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.chat import Reply
+from mockserver.behaviour.chat import Reply
 from mockserver.config import MockConfig, catalogue_path
 from mockserver.providers.openai_chat import delta_sequence, message_of, sse_event
 

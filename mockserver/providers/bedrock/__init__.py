@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.config import MockConfig, catalogue_path
 from mockserver.core import ProviderSpec
 from mockserver.http import MockResponse
-from mockserver.limits import Breach
+from mockserver.behaviour.limits import Breach
 from mockserver.providers.bedrock.catalogue import Catalogue
 from mockserver.providers.bedrock.errors import CORAL_NS, BedrockError
 from mockserver.providers.bedrock.handlers import HANDLERS

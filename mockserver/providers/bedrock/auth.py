@@ -8,7 +8,7 @@ name is ``bedrock``, not ``bedrock-runtime`` (BR-MODEL metadata.signingName).
 from typing import TYPE_CHECKING
 
 from mockserver.providers.bedrock.errors import CORAL_NS, BedrockError
-from mockserver.sigv4 import parse_authorization, signature_matches
+from mockserver.providers.bedrock.sigv4 import parse_authorization, signature_matches
 
 if TYPE_CHECKING:
     from mockserver.core import Call

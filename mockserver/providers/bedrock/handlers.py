@@ -16,17 +16,17 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from mockserver.chat import ChatQuery, Reply
+from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.errors import MockError
 from mockserver.http import MockResponse, json_response
-from mockserver.limits import admit
+from mockserver.behaviour.limits import admit
 from mockserver.providers.bedrock import responder
 from mockserver.providers.bedrock.auth import authenticate
 from mockserver.providers.bedrock.catalogue import Catalogue, ResolvedModel
 from mockserver.providers.bedrock.errors import EXCEPTIONS, STREAM_EXCEPTIONS, BedrockError, exception_frame, validation
 from mockserver.providers.bedrock.validation import converse_violations, invoke_violations
-from mockserver.quirks import quirk
-from mockserver.replies import resolve_reply
+from mockserver.behaviour.quirks import quirk
+from mockserver.behaviour.replies import resolve_reply
 from mockserver.wire.eventstream import encode_event
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 import re
 
-from mockserver.chat import Message
+from mockserver.behaviour.chat import Message
 
 __all__ = ["parse_prompt", "render_prompt"]
 

@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.chat import ChatQuery, Message, Reply, Tool, ToolCall
-from mockserver.generate import count_tokens, prompt_tokens, rng_for
+from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool, ToolCall
+from mockserver.behaviour.generate import count_tokens, prompt_tokens, rng_for
 from mockserver.providers.bedrock.catalogue import Model, ResolvedModel
 from mockserver.providers.bedrock.errors import validation
 from mockserver.providers.bedrock.prompt import parse_prompt

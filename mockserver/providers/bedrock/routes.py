@@ -1,6 +1,6 @@
 """The Bedrock runtime operation table (BR-MODEL ``operations[*].http``)."""
 
-from mockserver.routing import Route
+from mockserver.engine.routing import Route
 
 __all__ = ["ROUTES"]
 

@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from contracts.schemas import validator
-from mockserver.validation import is_valid
+from mockserver.behaviour.validation import is_valid
 
 __all__ = ["converse_violations", "invoke_violations"]
 

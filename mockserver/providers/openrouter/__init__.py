@@ -6,7 +6,7 @@ from typing import Any
 
 from mockserver.core import Call, ProviderSpec
 from mockserver.http import MockResponse
-from mockserver.limits import Breach
+from mockserver.behaviour.limits import Breach
 from mockserver.providers.openrouter.errors import OpenRouterError
 from mockserver.providers.openrouter.handlers import HANDLERS
 from mockserver.providers.openrouter.responder import OpenRouterState, user_id_for

@@ -3,18 +3,18 @@
 import time
 from typing import Any
 
-from mockserver.chat import Reply
+from mockserver.behaviour.chat import Reply
 from mockserver.core import Call, parse_json_body
-from mockserver.generate import prompt_tokens
+from mockserver.behaviour.generate import prompt_tokens
 from mockserver.http import MockResponse, json_response
-from mockserver.journal import mask_secret
-from mockserver.limits import admit
+from mockserver.engine.journal import mask_secret
+from mockserver.behaviour.limits import admit
 from mockserver.providers.openai_chat import query_from_body, sse_response
 from mockserver.providers.openrouter import responder
 from mockserver.providers.openrouter.errors import BASE_HEADERS, OpenRouterError
-from mockserver.quirks import quirk
-from mockserver.replies import resolve_reply
-from mockserver.validation import first_problem, zod_message
+from mockserver.behaviour.quirks import quirk
+from mockserver.behaviour.replies import resolve_reply
+from mockserver.behaviour.validation import first_problem, zod_message
 
 __all__ = ["HANDLERS"]
 

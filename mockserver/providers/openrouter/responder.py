@@ -11,9 +11,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.chat import ChatQuery, Reply
+from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.config import MockConfig, catalogue_path
-from mockserver.generate import tool_tokens
+from mockserver.behaviour.generate import tool_tokens
 from mockserver.providers.openai_chat import delta_sequence, message_of, sse_event
 from mockserver.providers.openrouter.errors import OpenRouterError
 

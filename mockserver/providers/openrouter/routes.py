@@ -1,6 +1,6 @@
 """OpenRouter's operations, relative to https://openrouter.ai/api/v1 (OR-SPEC paths)."""
 
-from mockserver.routing import Route
+from mockserver.engine.routing import Route
 
 ROUTES = [
     Route("POST", "/chat/completions", "chat_completions"),

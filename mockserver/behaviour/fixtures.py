@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mockserver.chat import ChatQuery
+from mockserver.behaviour.chat import ChatQuery
 from mockserver.errors import MockError
 
 __all__ = ["MATCHERS", "Fixture", "FixtureStore", "split_frames"]

@@ -7,7 +7,7 @@ import random
 import re
 from typing import Any
 
-from mockserver.chat import ChatQuery, Reply, ToolCall
+from mockserver.behaviour.chat import ChatQuery, Reply, ToolCall
 
 __all__ = [
     "count_tokens",

@@ -4,7 +4,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import MockError
-from mockserver.fixtures import parse_fixture
+from mockserver.behaviour.fixtures import parse_fixture
 from mockserver.http import MockResponse, json_response
 
 if TYPE_CHECKING:

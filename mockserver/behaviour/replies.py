@@ -2,10 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from mockserver.chat import ChatQuery, Reply, ToolCall
+from mockserver.behaviour.chat import ChatQuery, Reply, ToolCall
 from mockserver.errors import MockError
-from mockserver.fixtures import Fixture
-from mockserver.generate import finish_reply, generate_reply
+from mockserver.behaviour.fixtures import Fixture
+from mockserver.behaviour.generate import finish_reply, generate_reply
 from mockserver.http import MockResponse, json_response
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Provider-neutral behaviour: conversations, fixtures, replies, generation, quirks, controls, quotas, pacing."""

@@ -1,0 +1,1 @@
+"""The pipeline every request goes through, and the only place exceptions become responses."""
