@@ -1,4 +1,4 @@
 """Contract half of the kit: JSON Schemas, stream grammars, property tests and drift checks.
 
-This package never imports ``mockserver``; the mock server imports these schemas.
+This package never imports ``mockserver``; the mock server reads its registry, schemas and wire codecs.
 """

@@ -4,7 +4,7 @@ import base64
 import binascii
 from typing import Any
 
-from contracts import eventstream, sse
+from contracts import registry
 from contracts.checks import (
     CONVERSE_BLOCK,
     CONVERSE_ORDER,
@@ -25,15 +25,13 @@ from contracts.checks import (
     Violation,
 )
 from contracts.document import check_document, json_path, parse_json
+from contracts.wire import eventstream, sse
 
 __all__ = ["chat_stream", "converse_stream", "invoke_stream"]
 
-# Stream error members, BR-MODEL ResponseStream / ConverseStreamOutput (botocore 1.44.8).
-_INVOKE_EXCEPTIONS = {
-    "internalServerException", "modelStreamErrorException", "validationException",
-    "throttlingException", "modelTimeoutException", "serviceUnavailableException",
-}  # fmt: skip
-_CONVERSE_EXCEPTIONS = _INVOKE_EXCEPTIONS - {"modelTimeoutException"}
+# In-stream exception members per streaming operation (BR-MODEL ResponseStream / ConverseStreamOutput).
+_INVOKE_EXCEPTIONS = set(registry.stream_exceptions("bedrock", "invoke_model_with_response_stream"))
+_CONVERSE_EXCEPTIONS = set(registry.stream_exceptions("bedrock", "converse_stream"))
 
 
 def chat_stream(provider: str, raw: str | bytes) -> list[Violation]:

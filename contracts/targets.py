@@ -11,43 +11,20 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from contracts.strategies import MODELS
+from contracts import registry
 from contracts.validate import UsageError
 
 __all__ = [
-    "LIVE_BASE_URLS",
-    "MOUNTS",
-    "OPERATIONS",
     "Exchange",
     "Target",
     "TargetError",
     "open_target",
+    "public_url",
 ]
 
-# The providers' own base URLs (OR-SPEC servers; AIML-SPEC servers + /v1; BR-MODEL endpoint).
-LIVE_BASE_URLS = {
-    "openrouter": "https://openrouter.ai/api/v1",
-    "aimlapi": "https://api.aimlapi.com/v1",
-    "bedrock": "https://bedrock-runtime.{region}.amazonaws.com",
-}
-# Where the mock server mounts each provider under its root URL (mockserver/app.py).
-MOUNTS = {"openrouter": "/openrouter/api/v1", "aimlapi": "/aimlapi/v1", "bedrock": "/bedrock"}
-_LIVE_HOSTS = ("openrouter.ai", "aimlapi.com", "amazonaws.com")
-_KEY_ENV = {"openrouter": "OPENROUTER_API_KEY", "aimlapi": "AIMLAPI_API_KEY", "bedrock": "AWS_BEARER_TOKEN_BEDROCK"}
+# A base URL on a provider's registered domain (openrouter.ai, aimlapi.com, amazonaws.com) is live.
+_LIVE_HOSTS = tuple(".".join((urlsplit(p.upstream_url()).hostname or "").split(".")[-2:]) for p in registry.PROVIDERS)
 _DUMMY_KEY = "mockkit-dummy-key"  # the mock accepts any non-empty key by default (MockConfig.api_keys)
-
-# Operation -> (method, path under the base URL); {model} is the percent-encoded model id, as the
-# AWS SDKs send it (`%3A` for the colon, wire-contracts §3.1).
-OPERATIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "openrouter": {"chat_completions": ("POST", "/chat/completions"), "list_models": ("GET", "/models")},
-    "aimlapi": {"chat_completions": ("POST", "/chat/completions"), "list_models": ("GET", "/models")},
-    "bedrock": {
-        "invoke_model": ("POST", "/model/{model}/invoke"),
-        "invoke_model_with_response_stream": ("POST", "/model/{model}/invoke-with-response-stream"),
-        "converse": ("POST", "/model/{model}/converse"),
-        "converse_stream": ("POST", "/model/{model}/converse-stream"),
-    },
-}
 
 
 class TargetError(Exception):
@@ -76,7 +53,7 @@ class Target:
     """What an SDK is given: ``.../api/v1`` (OpenRouter), ``.../v1`` (AI/ML API), the endpoint (Bedrock)."""
     model: str
     live: bool
-    region: str = "us-east-1"
+    region: str = registry.DEFAULT_REGION
     timeout: float = 60.0
     sent: int = 0
     """Requests sent so far (the budget counts these)."""
@@ -107,18 +84,20 @@ class Target:
         model: str | None = None,
     ) -> Exchange:
         """Send one request and read the whole response; raises ``TargetError`` when unreachable."""
-        method, template = OPERATIONS[self.provider][operation]
-        url = self.base_url + template.format(model=quote(model or self.model, safe=""))
+        op = registry.operation(self.provider, operation)
+        # {modelId} is the percent-encoded model id, as the AWS SDKs send it (`%3A` for the colon,
+        # wire-contracts §3.1); other path parameters are not sent by the checks.
+        url = self.base_url + op.path.format(modelId=quote(model or self.model, safe=""))
         data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
         sent_headers = {"accept": "application/json"} if data is None else {"content-type": "application/json"}
         sent_headers.update(headers or {})
         if authenticated:
-            sent_headers.update(self._auth_headers(method, url, data, sent_headers))
+            sent_headers.update(self._auth_headers(op.method, url, data, sent_headers))
         if self._client is None:
             self._client = httpx.Client(timeout=self.timeout)
         self.sent += 1
         try:
-            response = self._client.request(method, url, content=data, headers=sent_headers)
+            response = self._client.request(op.method, url, content=data, headers=sent_headers)
         except httpx.TransportError as exc:
             raise TargetError(f"cannot reach {self.provider} at {self.base_url}: {type(exc).__name__}: {exc}") from exc
         lowered = {k.lower(): v for k, v in response.headers.items()}
@@ -188,22 +167,24 @@ def open_target(
     live target without credentials.
     """
     env = os.environ if env is None else env
-    if provider not in OPERATIONS:
-        raise UsageError(f"unknown provider {provider!r}; known: {', '.join(OPERATIONS)}")
+    try:
+        facts = registry.provider(provider)
+    except registry.UnknownName as exc:
+        raise UsageError(str(exc)) from None
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--base-url must be an http(s) URL, got {public_url(base_url)!r}")
     live = _is_live(base_url)
-    region = region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
-    target = Target(provider, base_url.rstrip("/"), model or MODELS[provider], live, region, timeout)
-    key = api_key or env.get(_KEY_ENV[provider]) or None
+    region = region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or registry.DEFAULT_REGION
+    target = Target(provider, base_url.rstrip("/"), model or facts.default_model, live, region, timeout)
+    key = api_key or env.get(facts.key_env) or None
     if key:
         target._key = key
     elif provider == "bedrock":
         target._aws = _aws_credentials(env, live)
     if target._key is None and target._aws is None:
         if live:
-            raise TargetError(f"no credentials for live {provider}: pass --api-key or set {_KEY_ENV[provider]}")
+            raise TargetError(f"no credentials for live {provider}: pass --api-key or set {facts.key_env}")
         target._key = _DUMMY_KEY
     return target
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from contracts import grammar, schemas
+from contracts import grammar, registry, schemas
 from contracts.checks import CHECKS, Check, Severity, Violation
 from contracts.document import check_document, parse_json
 
@@ -14,19 +14,9 @@ class UsageError(ValueError):
     """The caller asked for something that cannot be validated (unknown provider or kind)."""
 
 
-# Kinds per provider. Document kinds map onto schemas/<provider>/<kind>.json; stream kinds take
-# a raw transcript and are checked by a grammar that validates each chunk against a schema.
-KINDS: dict[str, tuple[str, ...]] = {
-    "openrouter": (
-        "chat-request", "chat-response", "chat-chunk", "chat-stream", "error", "models", "endpoints",
-        "key", "credits", "generation", "completions-request", "completions-response",
-    ),
-    "aimlapi": ("chat-request", "chat-response", "chat-chunk", "chat-stream", "error", "models"),
-    "bedrock": (
-        "invoke-request", "invoke-response", "invoke-chunk", "invoke-stream",
-        "converse-request", "converse-response", "converse-stream-event", "converse-stream", "error",
-    ),
-}  # fmt: skip
+# Kinds per provider, from the registry. Document kinds map onto schemas/<provider>/<kind>.json; stream
+# kinds take a raw transcript and are checked by a grammar that validates each chunk against a schema.
+KINDS: dict[str, tuple[str, ...]] = {p.name: p.kinds for p in registry.PROVIDERS}
 
 STREAM_KINDS: dict[tuple[str, str], Callable[[bytes | str], list[Violation]]] = {
     ("openrouter", "chat-stream"): lambda raw: grammar.chat_stream("openrouter", raw),

@@ -44,14 +44,15 @@ def to_starlette_response(response: MockResponse, clock: Clock | None = None) ->
     return StreamingResponse(body(), response.status, headers=response.headers)
 
 
-def create_app(core: MockCore | None = None, config: MockConfig | None = None) -> Starlette:
+def create_app(core: MockCore | None = None, config: MockConfig | None = None, clock: Clock | None = None) -> Starlette:
     """Build the ASGI app serving every provider, the admin API and the mock's own 404s.
 
     Args:
         core: an existing core to serve (shared with in-process adapters or tests); built from ``config`` if None.
         config: configuration for a new core; ignored when ``core`` is given.
+        clock: the new core's clock (``FrozenClock`` for ``--freeze-time``); ignored when ``core`` is given.
     """
-    mock = core or MockCore(config)
+    mock = core or MockCore(config, clock=clock)
 
     async def endpoint(request: Request) -> Response:
         response = mock.handle(await to_mock_request(request))

@@ -2,16 +2,20 @@
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
+from contracts.registry import NAMES as PROVIDERS
+from mockserver.behaviour.quirks import check_quirks
+from mockserver.clock import Clock, FrozenClock
 from mockserver.config import DEFAULT_FIXTURES, MockConfig
 from mockserver.errors import MockError
-from mockserver.behaviour.quirks import QUIRKS, check_quirks
+from mockserver.providers import all_providers
 from mockserver.record import cli as record_cli
 
 __all__ = ["main"]
 
-PROVIDERS = ["openrouter", "aimlapi", "bedrock"]
+QUIRKS = {q.name: q for p in all_providers() for q in p.quirks}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer unmatched requests with the mock's 404 instead of a generated reply",
     )
     serve.add_argument("--provider", choices=PROVIDERS, help="also serve this provider at its upstream's own paths")
-    serve.add_argument("--seed", type=int, default=0, help="mixed into generated replies")
+    serve.add_argument("--seed", type=int, default=0, help="seeds generated replies, ids and every random choice")
+    serve.add_argument(
+        "--freeze-time",
+        metavar="WHEN",
+        help="stop the clock at WHEN (epoch seconds or ISO 8601): with --seed, answers are byte-identical across runs",
+    )
     serve.add_argument(
         "--api-key",
         action="append",
@@ -89,7 +98,7 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     quirks = dict(item.partition("=")[::2] for item in args.quirk)
     if args.bedrock_stream_mode:
         quirks["bedrock.stream_mode"] = args.bedrock_stream_mode
-    check_quirks(quirks, "--quirk")
+    check_quirks(quirks, QUIRKS, "--quirk")
     return MockConfig(
         fixtures_dir=args.fixtures,
         strict=args.strict,
@@ -100,6 +109,25 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
         pace=args.pace,
         rate_limits=args.rate_limits,
     )
+
+
+def clock_from_args(args: argparse.Namespace) -> Clock:
+    """The real clock, or one frozen at ``--freeze-time``."""
+    value = getattr(args, "freeze_time", None)
+    if value is None:
+        return Clock()
+    try:
+        return FrozenClock(float(value))
+    except ValueError:
+        pass
+    try:
+        return FrozenClock(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        raise MockError(
+            "Bad configuration",
+            f"--freeze-time {value!r}",
+            fix="Use epoch seconds or ISO 8601, e.g. 2026-01-01T00:00:00Z.",
+        ) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     from mockserver.app import create_app
 
     try:
-        app = create_app(config=config_from_args(args))
+        clock = clock_from_args(args)
+        app = create_app(config=config_from_args(args), clock=clock)
     except MockError as exc:
         print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)
         return 2
@@ -132,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         log_level=args.log_level,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        date_header=not isinstance(clock, FrozenClock),  # frozen: no wall-clock Date header either
     )
     return 0
 

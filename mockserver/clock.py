@@ -3,7 +3,7 @@
 import asyncio
 import time
 
-__all__ = ["Clock", "FakeClock"]
+__all__ = ["Clock", "FakeClock", "FrozenClock"]
 
 
 class Clock:
@@ -49,3 +49,14 @@ class FakeClock(Clock):
         """Record and advance, yielding to the loop once as a real sleep would."""
         self.sleep(seconds)
         await asyncio.sleep(0)
+
+
+class FrozenClock(Clock):
+    """Wall time stopped at ``at`` (``--freeze-time``) so ids and timestamps repeat; sleeps still really wait."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def now(self) -> float:
+        """Always the frozen instant."""
+        return self.at

@@ -51,6 +51,19 @@ class MockRequest:
         header = self.headers.get("authorization", "")
         return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
+    def json_body(self) -> Any:
+        """The body parsed as JSON; ``ValueError`` with a short reason when it is empty or not JSON."""
+        if not self.body.strip():
+            raise ValueError("empty body")
+        try:
+            return json.loads(self.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(str(exc)) from exc
+
+    def media_type(self, default: str = "") -> str:
+        """The ``content-type`` without parameters, lower-cased (``default`` when absent)."""
+        return (self.headers.get("content-type") or default).split(";")[0].strip().lower()
+
     def header(self, name: str, default: str | None = None) -> str | None:
         """Return a header by case-insensitive name."""
         return self.headers.get(name.lower(), default)

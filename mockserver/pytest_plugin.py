@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["aimlapi_mock", "bedrock_mock", "mockserver_core", "mockserver_url", "openrouter_mock"]
 
-MARKER = ("mockserver(fixtures=None, strict=False, seed=0, raise_on_mock_error=True): "
-          "configure the llama-mockkit fixtures (openrouter_mock, aimlapi_mock, bedrock_mock, mockserver_url)")
+MARKER = (
+    "mockserver(fixtures=None, strict=False, seed=0, raise_on_mock_error=True): "
+    "configure the llama-mockkit fixtures (openrouter_mock, aimlapi_mock, bedrock_mock, mockserver_url)"
+)
 _OPTIONS = ("fixtures", "strict", "seed", "raise_on_mock_error")
 
 

@@ -15,6 +15,8 @@ from mockserver.inprocess.server import ServerThread
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Only an explicit opt-in (MOCKKIT_LIVE=1, see tests/contracts) lets a test leave this machine.
 LIVE = os.environ.get("MOCKKIT_LIVE") == "1"
+# The fake AWS credentials every offline test runs with (the AWS documentation's example key id).
+FAKE_AWS_KEY_ID, FAKE_AWS_SECRET = "AKIAIOSFODNN7EXAMPLE", "testing"
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +38,15 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Fake AWS credentials and no shared config files, so no test ever picks up a developer's real keys."""
-    if LIVE:
-        return
+    if not LIVE:
+        fake_aws_credentials(monkeypatch, tmp_path_factory)
+
+
+def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Put the fake credentials in the environment and remove every other source of AWS credentials."""
     empty: Path = tmp_path_factory.getbasetemp() / "aws-empty"
     empty.touch()
-    fake = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "testing",
+    fake = {"AWS_ACCESS_KEY_ID": FAKE_AWS_KEY_ID, "AWS_SECRET_ACCESS_KEY": FAKE_AWS_SECRET,
             "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(empty),
             "AWS_SHARED_CREDENTIALS_FILE": str(empty), "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
     for name, value in fake.items():

@@ -3,12 +3,9 @@
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from mockserver.core import Call
-
-__all__ = ["WINDOWS", "Breach", "Limiter", "Rule", "admit", "rules_of", "settle"]
+__all__ = ["WINDOWS", "Breach", "Limiter", "Rule", "Subject", "rules_of"]
 
 WINDOWS: dict[str, float] = {"minute": 60.0, "day": 86_400.0}
 """Window lengths; windows are aligned to the clock, so ``day`` is the UTC day (OR-DOCS limits.mdx)."""
@@ -99,35 +96,3 @@ class Limiter:
                 if rule.unit == "tokens":
                     key, start, used = self._window(subject, rule, now)
                     self._windows[key] = (start, used + tokens)
-
-
-def _subject(call: "Call") -> Subject:
-    return call.provider, call.caller or "", call.model or ""
-
-
-def admit(call: "Call") -> None:
-    """Count this request against its model's quotas, or raise the provider's own throttling error.
-
-    Provider handlers call it once they know the caller and the model (after auth and validation, as
-    the services check), right before answering; it does nothing unless ``MockConfig.rate_limits``.
-    """
-    if not call.config.rate_limits:
-        return
-    spec = call.core.providers[call.provider]
-    rules = rules_of(spec.model_data(call))
-    if not rules or spec.throttled is None:
-        return
-    breach = call.core.limiter.admit(_subject(call), rules, call.core.clock.now())
-    if breach is not None:
-        raise spec.throttled(call, breach)
-
-
-def settle(call: "Call") -> None:
-    """Charge the reply's prompt and completion tokens to the token windows (the core calls it after handlers)."""
-    if not call.config.rate_limits or call.reply is None:
-        return
-    spec = call.core.providers[call.provider]
-    rules = [rule for rule in rules_of(spec.model_data(call)) if rule.unit == "tokens"]
-    if rules:
-        tokens = call.reply.prompt_tokens + call.reply.completion_tokens
-        call.core.limiter.charge(_subject(call), rules, tokens, call.core.clock.now())

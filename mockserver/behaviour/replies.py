@@ -1,31 +1,35 @@
 """Decide what answers a chat query: a matching fixture, a generated reply, or (strict) the mock's 404."""
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from mockserver.behaviour.chat import ChatQuery, Reply, ToolCall
-from mockserver.errors import MockError
-from mockserver.behaviour.fixtures import Fixture
+from mockserver.behaviour.fixtures import Fixture, FixtureStore
 from mockserver.behaviour.generate import finish_reply, generate_reply
+from mockserver.errors import MockError
 from mockserver.http import MockResponse, json_response
 
-if TYPE_CHECKING:
-    from mockserver.core import Call
-
-__all__ = ["resolve_reply"]
+__all__ = ["Answer", "resolve_reply"]
 
 
-def resolve_reply(call: "Call", query: ChatQuery) -> Reply | MockResponse:
-    """Return the reply for ``query``, or a recorded response to send as it is."""
-    call.model = query.model
-    fixture = call.core.fixtures.find(query)
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What answers a query: a reply to render, or a recorded response to send as it is."""
+
+    reply: Reply | None
+    recorded: MockResponse | None = None
+    fixture: str | None = None
+    """The name of the fixture that answered (None: generated)."""
+
+
+def resolve_reply(store: FixtureStore, query: ChatQuery, *, strict: bool, seed: int) -> Answer:
+    """The most specific matching fixture, else a generated reply, else (strict) the mock's own 404."""
+    fixture = store.find(query)
     if fixture is not None:
-        call.fixture = fixture.name
         if fixture.response is not None:
-            return _recorded(fixture)
-        call.reply = _from_fixture(query, fixture)
-        return call.reply
-    if call.config.strict:
-        closest = [{"fixture": f.name, "failed": reasons} for f, reasons in call.core.fixtures.closest(query)]
+            return Answer(None, _recorded(fixture), fixture.name)
+        return Answer(_from_fixture(query, fixture), None, fixture.name)
+    if strict:
+        closest = [{"fixture": f.name, "failed": reasons} for f, reasons in store.closest(query)]
         hint = (
             "; ".join(f"{c['fixture']}: {c['failed'][0]}" for c in closest)
             or "there are no fixtures for this operation"
@@ -39,8 +43,7 @@ def resolve_reply(call: "Call", query: ChatQuery) -> Reply | MockResponse:
             "POST one to /__admin/fixtures, or run without --strict to get a generated reply.",
             extra={"closest": closest},
         )
-    call.reply = generate_reply(query, call.config.seed)
-    return call.reply
+    return Answer(generate_reply(query, seed))
 
 
 def _from_fixture(query: ChatQuery, fixture: Fixture) -> Reply:

@@ -1,29 +1,42 @@
 """The admin API under ``/__admin``: journal, run-time fixtures, reset and health."""
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
+from mockserver.behaviour.fixtures import FixtureStore, parse_fixture
+from mockserver.engine.journal import Journal
 from mockserver.errors import MockError
-from mockserver.behaviour.fixtures import parse_fixture
-from mockserver.http import MockResponse, json_response
-
-if TYPE_CHECKING:
-    from mockserver.core import Call
+from mockserver.http import MockRequest, MockResponse, json_response
 
 __all__ = ["PREFIX", "handle"]
 
 PREFIX = "__admin"
 
 
-def handle(call: "Call", segments: list[str]) -> MockResponse:
+class Served(Protocol):
+    """What the admin API reads and resets (the engine)."""
+
+    fixtures: FixtureStore
+    journal: Journal
+
+    @property
+    def providers(self) -> Mapping[str, Any]:
+        """The providers served, by name."""
+
+    def reset(self) -> None:
+        """Reload fixtures and state."""
+
+
+def handle(core: Served, request: MockRequest, segments: list[str]) -> MockResponse:
     """Dispatch one admin request."""
-    core, method = call.core, call.request.method
+    method = request.method
     route = (method, "/".join(segments))
     if route == ("GET", "health"):
         return json_response(200, {"status": "ok", "providers": sorted(core.providers), "fixtures": len(core.fixtures)})
     if route == ("GET", "requests"):
         entries = core.journal.entries()
-        query = call.request.query
+        query = request.query
         for key in ("provider", "operation", "model"):
             if key in query:
                 entries = [e for e in entries if getattr(e, key) == query[key]]
@@ -35,7 +48,7 @@ def handle(call: "Call", segments: list[str]) -> MockResponse:
         core.reset()
         return json_response(200, {"status": "reset", "fixtures": len(core.fixtures)})
     if route == ("POST", "fixtures"):
-        return _add_fixture(call)
+        return _add_fixture(core, request)
     raise MockError(
         "Unknown admin route",
         f"{method} /{PREFIX}/{route[1]}",
@@ -44,9 +57,9 @@ def handle(call: "Call", segments: list[str]) -> MockResponse:
     )
 
 
-def _add_fixture(call: "Call") -> MockResponse:
+def _add_fixture(core: Served, request: MockRequest) -> MockResponse:
     try:
-        document: Any = json.loads(call.request.body)
+        document: Any = json.loads(request.body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MockError("Bad fixture", f"body is not JSON ({exc})", fix="POST a fixture document as JSON.") from exc
     if not isinstance(document, dict):
@@ -54,17 +67,15 @@ def _add_fixture(call: "Call") -> MockResponse:
     provider, operation = document.pop("provider", None), document.pop("operation", None)
     if not all(v is None or isinstance(v, str) for v in (provider, operation)):
         raise MockError("Bad fixture", "`provider` and `operation` are strings", fix='e.g. "provider": "openrouter"')
-    if provider is not None and provider not in call.core.providers:
-        raise MockError(
-            "Bad fixture", f"unknown provider {provider!r}", fix=f"Use one of {sorted(call.core.providers)}."
-        )
+    if provider is not None and provider not in core.providers:
+        raise MockError("Bad fixture", f"unknown provider {provider!r}", fix=f"Use one of {sorted(core.providers)}.")
     if (provider is None) != (operation is None):
         raise MockError(
             "Bad fixture",
             "give both `provider` and `operation`, or neither for a shared reply",
             fix='e.g. {"provider": "openrouter", "operation": "chat_completions", ...}',
         )
-    name = str(document.get("name", f"admin-{len(call.core.fixtures) + 1}"))
+    name = str(document.get("name", f"admin-{len(core.fixtures) + 1}"))
     fixture = parse_fixture(document, name, provider, operation, None)
-    call.core.fixtures.add(fixture)
-    return json_response(201, {"added": name, "fixtures": len(call.core.fixtures)})
+    core.fixtures.add(fixture)
+    return json_response(201, {"added": name, "fixtures": len(core.fixtures)})

@@ -3,7 +3,6 @@
 import json
 import re
 import threading
-import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -61,6 +60,7 @@ class Journal:
     def record(
         self,
         *,
+        time: float,
         provider: str | None,
         operation: str | None,
         model: str | None,
@@ -78,7 +78,7 @@ class Journal:
         except (ValueError, UnicodeDecodeError):
             parsed = body[:2048].decode("utf-8", "replace")
         entry = JournalEntry(
-            time.time(), provider, operation, model, method, path, mask_headers(headers), parsed, status, fixture
+            time, provider, operation, model, method, path, mask_headers(headers), parsed, status, fixture
         )
         with self._lock:
             self._entries.append(entry)

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-__all__ = ["Route", "match_route"]
+from contracts.registry import Provider as ProviderFacts
+
+__all__ = ["Route", "match_route", "routes_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +39,8 @@ def match_route(routes: list[Route], method: str, segments: list[str]) -> tuple[
                 return route, params, True
             path_matched = True
     return None, {}, path_matched
+
+
+def routes_of(facts: ProviderFacts) -> list[Route]:
+    """Every path of every operation the registry lists for a provider (aliases included)."""
+    return [Route(op.method, path, op.name) for op in facts.operations for path in op.paths]

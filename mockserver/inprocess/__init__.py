@@ -4,5 +4,12 @@ from mockserver.inprocess.base import MockAssertionError, ProviderMock
 from mockserver.inprocess.botocore import BedrockMock, mock_bedrock
 from mockserver.inprocess.httpx import HttpxMock, mock_aimlapi, mock_openrouter
 
-__all__ = ["BedrockMock", "HttpxMock", "MockAssertionError", "ProviderMock", "mock_aimlapi", "mock_bedrock",
-           "mock_openrouter"]
+__all__ = [
+    "BedrockMock",
+    "HttpxMock",
+    "MockAssertionError",
+    "ProviderMock",
+    "mock_aimlapi",
+    "mock_bedrock",
+    "mock_openrouter",
+]

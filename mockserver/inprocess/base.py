@@ -11,10 +11,11 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
 from mockserver.config import MockConfig
-from mockserver.core import MockCore, ProviderSpec
+from mockserver.core import MockCore
+from mockserver.engine.call import Provider
+from mockserver.engine.journal import JournalEntry
 from mockserver.errors import MockError
 from mockserver.http import MockRequest, MockResponse
-from mockserver.engine.journal import JournalEntry
 
 __all__ = ["MockAssertionError", "ProviderMock", "make_config", "wire_length"]
 
@@ -37,12 +38,18 @@ class MockAssertionError(AssertionError):
 
 
 def make_config(
-    config: MockConfig | None = None, *, fixtures: str | Path | None = None, strict: bool | None = None,
+    config: MockConfig | None = None,
+    *,
+    fixtures: str | Path | None = None,
+    strict: bool | None = None,
     seed: int | None = None,
 ) -> MockConfig:
     """Copy ``config`` (or the defaults) with the given fields overridden."""
-    overrides: dict[str, Any] = {"fixtures_dir": Path(fixtures) if fixtures is not None else None,
-                                 "strict": strict, "seed": seed}
+    overrides: dict[str, Any] = {
+        "fixtures_dir": Path(fixtures) if fixtures is not None else None,
+        "strict": strict,
+        "seed": seed,
+    }
     return replace(config or MockConfig(), **{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -59,15 +66,18 @@ class ProviderMock:
     def __init__(self, provider: str, *, core: MockCore | None, config: MockConfig | None, raise_on_mock_error: bool):
         self.core = core or MockCore(config)
         if provider not in self.core.providers:
-            raise MockError("Bad configuration", f"the core does not serve {provider!r}",
-                            fix=f"This build serves: {', '.join(self.core.providers)}.")
+            raise MockError(
+                "Bad configuration",
+                f"the core does not serve {provider!r}",
+                fix=f"This build serves: {', '.join(self.core.providers)}.",
+            )
         self.provider = provider
         self.raise_on_mock_error = raise_on_mock_error
         self._depth = 0
         self._lock = threading.Lock()
 
     @property
-    def spec(self) -> ProviderSpec:
+    def spec(self) -> Provider:
         """The provider this mock answers for."""
         return self.core.providers[self.provider]
 
@@ -139,8 +149,9 @@ class ProviderMock:
         """The journal entries of this mock's provider, oldest first."""
         return [e for e in self.core.journal.entries() if e.provider == self.provider]
 
-    def assert_called(self, model: str | None = None, times: int | None = None,
-                      operation: str | None = None) -> list[JournalEntry]:
+    def assert_called(
+        self, model: str | None = None, times: int | None = None, operation: str | None = None
+    ) -> list[JournalEntry]:
         """Assert the provider was called (``times`` exactly, else at least once); return the matching calls."""
         calls = self.calls
         matching = [c for c in calls if _matches(c, model, operation)]
@@ -148,10 +159,16 @@ class ProviderMock:
             return matching
         what = " ".join(f"{k}={v!r}" for k, v in (("operation", operation), ("model", model)) if v is not None)
         expected = "at least once" if times is None else f"{times} time(s)"
-        seen = "\n".join(f"  {c.method} {c.path} operation={c.operation} model={c.model!r} status={c.status}"
-                         for c in calls) or "  (none)"
-        raise AssertionError(f"expected {self.provider} {what or 'calls'} {expected}, matched {len(matching)}; "
-                             f"{len(calls)} {self.provider} call(s) in the journal:\n{seen}")
+        seen = (
+            "\n".join(
+                f"  {c.method} {c.path} operation={c.operation} model={c.model!r} status={c.status}" for c in calls
+            )
+            or "  (none)"
+        )
+        raise AssertionError(
+            f"expected {self.provider} {what or 'calls'} {expected}, matched {len(matching)}; "
+            f"{len(calls)} {self.provider} call(s) in the journal:\n{seen}"
+        )
 
     def reset(self) -> None:
         """Reload fixtures, forget provider state and clear the journal (for every provider of the core)."""

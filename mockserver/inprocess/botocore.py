@@ -82,8 +82,14 @@ class ChunkedRaw:
 class BedrockMock(ProviderMock):
     """Bedrock runtime answered in-process for every botocore client whose session was created after import."""
 
-    def __init__(self, *, endpoint_url: str | None = None, core: MockCore | None = None,
-                 config: MockConfig | None = None, raise_on_mock_error: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        endpoint_url: str | None = None,
+        core: MockCore | None = None,
+        config: MockConfig | None = None,
+        raise_on_mock_error: bool = True,
+    ) -> None:
         super().__init__("bedrock", core=core, config=config, raise_on_mock_error=raise_on_mock_error)
         self.endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
 
@@ -98,7 +104,7 @@ class BedrockMock(ProviderMock):
         parts = urlsplit(request.url)
         path = parts.path
         if self.endpoint_url is not None:
-            path = path[len(urlsplit(self.endpoint_url).path):]
+            path = path[len(urlsplit(self.endpoint_url).path) :]
         headers = [(k, v.decode("latin-1") if isinstance(v, bytes) else str(v)) for k, v in request.headers.items()]
         body = _body_bytes(request.body)
         return MockRequest.build(request.method, self.spec.mount + path, headers, body, parts.query)
@@ -115,8 +121,13 @@ class BedrockMock(ProviderMock):
 
 
 def mock_bedrock(
-    *, fixtures: str | Path | None = None, strict: bool | None = None, seed: int | None = None,
-    core: MockCore | None = None, config: MockConfig | None = None, endpoint_url: str | None = None,
+    *,
+    fixtures: str | Path | None = None,
+    strict: bool | None = None,
+    seed: int | None = None,
+    core: MockCore | None = None,
+    config: MockConfig | None = None,
+    endpoint_url: str | None = None,
     raise_on_mock_error: bool = True,
 ) -> BedrockMock:
     """Answer boto3 ``bedrock-runtime`` calls (all four operations) in-process, alone or inside moto's ``mock_aws()``.
@@ -139,9 +150,12 @@ def mock_bedrock(
             instead of letting botocore turn the problem+json 404 into a ``ClientError``; Bedrock's own errors
             are always wire responses (``ClientError`` / ``EventStreamError``).
     """
-    return BedrockMock(endpoint_url=endpoint_url, core=core,
-                       config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
-                       raise_on_mock_error=raise_on_mock_error)
+    return BedrockMock(
+        endpoint_url=endpoint_url,
+        core=core,
+        config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
+        raise_on_mock_error=raise_on_mock_error,
+    )
 
 
 def to_aws_response(url: str, response: MockResponse, clock: Clock | None = None) -> AWSResponse:

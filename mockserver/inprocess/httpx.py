@@ -29,8 +29,15 @@ LIBRARIES = ("httpx", "httpx2")
 class HttpxMock(ProviderMock):
     """An OpenAI-compatible provider answered in-process for requests under its upstream base URL."""
 
-    def __init__(self, provider: str, *, base_url: str | None = None, core: MockCore | None = None,
-                 config: MockConfig | None = None, raise_on_mock_error: bool = True) -> None:
+    def __init__(
+        self,
+        provider: str,
+        *,
+        base_url: str | None = None,
+        core: MockCore | None = None,
+        config: MockConfig | None = None,
+        raise_on_mock_error: bool = True,
+    ) -> None:
         super().__init__(provider, core=core, config=config, raise_on_mock_error=raise_on_mock_error)
         parts = urlsplit(base_url or self.spec.upstream_base_url)
         self.base_url = base_url or self.spec.upstream_base_url
@@ -50,7 +57,7 @@ class HttpxMock(ProviderMock):
         """Rewrite the upstream path to the provider's mount, keeping it percent-encoded as sent."""
         raw: str = request.url.raw_path.decode("ascii")  # path and query exactly as they go on the wire
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
-        return MockRequest.build(request.method, self.spec.mount + raw[len(self._prefix):], headers, body)
+        return MockRequest.build(request.method, self.spec.mount + raw[len(self._prefix) :], headers, body)
 
     def respond(self, request: Any, body: bytes, library: ModuleType) -> Any:
         """Answer an ``httpx``/``httpx2`` request with a response object of the same library."""
@@ -71,8 +78,13 @@ class HttpxMock(ProviderMock):
 
 
 def mock_openrouter(
-    *, fixtures: str | Path | None = None, strict: bool | None = None, seed: int | None = None,
-    core: MockCore | None = None, config: MockConfig | None = None, base_url: str | None = None,
+    *,
+    fixtures: str | Path | None = None,
+    strict: bool | None = None,
+    seed: int | None = None,
+    core: MockCore | None = None,
+    config: MockConfig | None = None,
+    base_url: str | None = None,
     raise_on_mock_error: bool = True,
 ) -> HttpxMock:
     """Answer ``https://openrouter.ai/api/v1/...`` in-process, for httpx and httpx2 (the openai SDK's default).
@@ -91,14 +103,23 @@ def mock_openrouter(
         raise_on_mock_error: raise ``MockAssertionError`` for the mock's own errors (no fixture matched)
             instead of returning its problem+json 404; OpenRouter's own errors are always HTTP responses.
     """
-    return HttpxMock("openrouter", base_url=base_url, core=core,
-                     config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
-                     raise_on_mock_error=raise_on_mock_error)
+    return HttpxMock(
+        "openrouter",
+        base_url=base_url,
+        core=core,
+        config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
+        raise_on_mock_error=raise_on_mock_error,
+    )
 
 
 def mock_aimlapi(
-    *, fixtures: str | Path | None = None, strict: bool | None = None, seed: int | None = None,
-    core: MockCore | None = None, config: MockConfig | None = None, base_url: str | None = None,
+    *,
+    fixtures: str | Path | None = None,
+    strict: bool | None = None,
+    seed: int | None = None,
+    core: MockCore | None = None,
+    config: MockConfig | None = None,
+    base_url: str | None = None,
     raise_on_mock_error: bool = True,
 ) -> HttpxMock:
     """Answer ``https://api.aimlapi.com/v1/...`` in-process, for httpx and httpx2 (the openai SDK's default).
@@ -112,9 +133,13 @@ def mock_aimlapi(
         base_url: the URL prefix to intercept, if not the real ``https://api.aimlapi.com/v1``.
         raise_on_mock_error: raise ``MockAssertionError`` for the mock's own errors instead of returning them.
     """
-    return HttpxMock("aimlapi", base_url=base_url, core=core,
-                     config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
-                     raise_on_mock_error=raise_on_mock_error)
+    return HttpxMock(
+        "aimlapi",
+        base_url=base_url,
+        core=core,
+        config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
+        raise_on_mock_error=raise_on_mock_error,
+    )
 
 
 # -- converting responses ---------------------------------------------------------------------------------------
@@ -155,8 +180,7 @@ def to_library_response(library: ModuleType, response: MockResponse, clock: Cloc
     if length is not None and not any(name == "content-length" for name, _ in headers):
         headers.append(("content-length", length))
     stream = _stream_type(library)(response.paced(), clock or Clock())
-    return library.Response(response.status, headers=headers, stream=stream,
-                            extensions={"http_version": b"HTTP/1.1"})
+    return library.Response(response.status, headers=headers, stream=stream, extensions={"http_version": b"HTTP/1.1"})
 
 
 # -- the process-wide patch ---------------------------------------------------------------------------------------
@@ -195,8 +219,10 @@ class _Interceptor:
                 library = importlib.import_module(name)
             except ImportError:  # httpx2 arrives with openai 3.x only
                 continue
-            for cls, method, make in ((library.HTTPTransport, "handle_request", _sync_handler),
-                                      (library.AsyncHTTPTransport, "handle_async_request", _async_handler)):
+            for cls, method, make in (
+                (library.HTTPTransport, "handle_request", _sync_handler),
+                (library.AsyncHTTPTransport, "handle_async_request", _async_handler),
+            ):
                 original = cls.__dict__[method]
                 self._originals.append((cls, method, original))
                 setattr(cls, method, make(library, original))

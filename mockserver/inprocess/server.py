@@ -29,8 +29,14 @@ class ServerThread:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # No access log, and no lifespan for the mock (it has none): nothing per request beyond the app itself.
-        config = uvicorn.Config(app or create_app(self.core), host="127.0.0.1", port=self.port, log_level="error",
-                                access_log=False, lifespan="off" if app is None else "auto")
+        config = uvicorn.Config(
+            app or create_app(self.core),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="error",
+            access_log=False,
+            lifespan="off" if app is None else "auto",
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name=f"mockserver:{self.port}", daemon=True)
         self._thread.start()

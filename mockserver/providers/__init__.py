@@ -1,12 +1,11 @@
-"""The providers the mock serves, each a ``ProviderSpec`` built in its own package."""
+"""The providers the mock serves: one folder each, declared in its ``provider.py``."""
 
-from mockserver.core import ProviderSpec
+from mockserver.engine.call import Provider
+from mockserver.providers import aimlapi, bedrock, openrouter
 
 __all__ = ["all_providers"]
 
 
-def all_providers() -> list[ProviderSpec]:
+def all_providers() -> list[Provider]:
     """Every provider, in mount order."""
-    from mockserver.providers import aimlapi, bedrock, openrouter
-
-    return [p.PROVIDER for p in (openrouter, aimlapi, bedrock) if hasattr(p, "PROVIDER")]
+    return [openrouter.PROVIDER, aimlapi.PROVIDER, bedrock.PROVIDER]

@@ -18,24 +18,42 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from mockserver.app import METHODS, to_mock_request, to_starlette_response
-from mockserver.core import ProviderSpec
+from mockserver.config import MockConfig
+from mockserver.core import MockCore
+from mockserver.engine.call import Provider
 from mockserver.errors import MockError
 from mockserver.http import MockRequest
-from mockserver.providers import all_providers
 from mockserver.record.framing import Framer, framing_of
 from mockserver.record.redact import Redactor
-from mockserver.record.writer import Exchange, QueryCapture, write_fixture
-from mockserver.engine.routing import match_route
+from mockserver.record.writer import Exchange, write_fixture
 
 __all__ = ["Recorder", "RecorderConfig", "create_recorder_app", "parse_upstreams"]
 
 log = logging.getLogger("mockserver.record")
 
 # Hop-by-hop (RFC 9110 7.6.1) plus what httpx sets itself for the new connection.
-_DROP_REQUEST = {"connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade", "trailer",
-                 "host", "content-length", "accept-encoding"}
-_DROP_RESPONSE = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "trailer",
-                  "content-length", "content-encoding"}
+_DROP_REQUEST = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "transfer-encoding",
+    "upgrade",
+    "trailer",
+    "host",
+    "content-length",
+    "accept-encoding",
+}
+_DROP_RESPONSE = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "upgrade",
+    "trailer",
+    "content-length",
+    "content-encoding",
+}
 # What SigV4 signs and a new signature replaces (BOTOCORE auth.py SigV4Auth.add_auth).
 _SIGV4_HEADERS = {"authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"}
 _BEDROCK_HOST = re.compile(r"bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
@@ -68,27 +86,36 @@ class Recorder:
 
     def __init__(self, config: RecorderConfig) -> None:
         self.config = config
-        self.providers = {spec.name: spec for spec in all_providers()}
+        # The engine's own routing and request reading tell which operation a request is and the query a
+        # fixture lookup will see on replay; no pacing or quotas: it only reads requests.
+        self.core = MockCore(MockConfig(journal_size=1, pace=0.0, rate_limits=False))
+        self.providers = self.core.providers
         unknown = sorted(set(config.upstreams) - set(self.providers))
         if unknown:
-            raise MockError("Bad configuration", f"--upstream for unknown provider(s) {unknown}",
-                            fix=f"Use --upstream PROVIDER=URL with PROVIDER one of: {', '.join(self.providers)}.")
-        self.capture = QueryCapture()
+            raise MockError(
+                "Bad configuration",
+                f"--upstream for unknown provider(s) {unknown}",
+                fix=f"Use --upstream PROVIDER=URL with PROVIDER one of: {', '.join(self.providers)}.",
+            )
         self.client: httpx.AsyncClient | None = None
         self._credentials: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def _spec(self, request: MockRequest) -> tuple[ProviderSpec, str]:
+    def _spec(self, request: MockRequest) -> tuple[Provider, str]:
         raw_parts = [p for p in request.raw_path.split("/") if p]
         for spec in self.providers.values():
             mount = spec.mount_segments
             if request.segments[: len(mount)] == mount:
-                return spec, "/".join(raw_parts[len(mount):])  # raw, so %3A in Bedrock model ids survives
+                return spec, "/".join(raw_parts[len(mount) :])  # raw, so %3A in Bedrock model ids survives
         mounts = ", ".join(spec.mount for spec in self.providers.values())
-        raise MockError("No provider at this path", f"{request.method} {request.raw_path} is not under any mount",
-                        status=404, fix=f"Point your SDK at a base URL under one of: {mounts}.")
+        raise MockError(
+            "No provider at this path",
+            f"{request.method} {request.raw_path} is not under any mount",
+            status=404,
+            fix=f"Point your SDK at a base URL under one of: {mounts}.",
+        )
 
-    def _base(self, spec: ProviderSpec, scope_region: str | None) -> str:
+    def _base(self, spec: Provider, scope_region: str | None) -> str:
         if spec.name in self.config.upstreams:
             return self.config.upstreams[spec.name].rstrip("/")
         region = self.config.region or scope_region
@@ -96,8 +123,9 @@ class Recorder:
             return f"https://bedrock-runtime.{region}.amazonaws.com"
         return spec.upstream_base_url.rstrip("/")
 
-    async def _signed(self, method: str, url: str, headers: dict[str, str], body: bytes,
-                      region: str | None) -> dict[str, str]:
+    async def _signed(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, region: str | None
+    ) -> dict[str, str]:
         """Re-sign a SigV4 request for ``url`` with the recorder's own AWS credentials."""
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
@@ -111,7 +139,8 @@ class Recorder:
                 f"the request is SigV4-signed for this proxy, and the signature breaks on {_strip_secrets(url)}; "
                 "the recorder found no AWS credentials to sign it again",
                 fix="Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `mockserver record` "
-                "runs, or send a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK), which is forwarded as it is.")
+                "runs, or send a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK), which is forwarded as it is.",
+            )
         host_region = _BEDROCK_HOST.search(urlsplit(url).netloc)
         region = self.config.region or (host_region[1] if host_region else None) or region or "us-east-1"
         unsigned = {k: v for k, v in headers.items() if k not in _SIGV4_HEADERS}
@@ -137,12 +166,15 @@ class Recorder:
         started = time.monotonic()
         try:
             upstream = await self.client.send(
-                self.client.build_request(request.method, url, headers=headers, content=request.body), stream=True)
+                self.client.build_request(request.method, url, headers=headers, content=request.body), stream=True
+            )
         except httpx.HTTPError as exc:
-            raise MockError("Upstream unreachable", f"{request.method} {_strip_secrets(url)} failed: {exc!r}",
-                            status=424,
-                            fix=f"Check the network and the upstream URL; override it with --upstream "
-                            f"{spec.name}=URL.") from exc
+            raise MockError(
+                "Upstream unreachable",
+                f"{request.method} {_strip_secrets(url)} failed: {exc!r}",
+                status=424,
+                fix=f"Check the network and the upstream URL; override it with --upstream {spec.name}=URL.",
+            ) from exc
         framing = framing_of(upstream.headers.get("content-type"))
         if exchange is not None:
             exchange.status, exchange.framing = upstream.status_code, framing
@@ -157,19 +189,28 @@ class Recorder:
         response_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _DROP_RESPONSE}
         return StreamingResponse(_drain(queue), upstream.status_code, headers=response_headers)
 
-    def _exchange(self, spec: ProviderSpec, request: MockRequest, url: str) -> Exchange | None:
+    def _exchange(self, spec: Provider, request: MockRequest, url: str) -> Exchange | None:
         if self.config.out is None:
             return None
-        route, _, _ = match_route(spec.routes, request.method, self._spec(request)[1].split("/"))
-        query = self.capture.query(request)
-        if route is None or query is None:
-            log.warning("forwarding %s %s without recording: the mock answers it without fixtures",
-                        request.method, request.raw_path)
+        operation = self.core.begin(request).operation
+        query = self.core.query_of(request)
+        if operation is None or query is None:
+            log.warning(
+                "forwarding %s %s without recording: the mock answers it without fixtures",
+                request.method,
+                request.raw_path,
+            )
             return None
-        return Exchange(spec.name, route.operation, request, _strip_secrets(url), query, Redactor(request.headers))
+        return Exchange(spec.name, operation.name, request, _strip_secrets(url), query, Redactor(request.headers))
 
-    async def _pump(self, upstream: httpx.Response, framer: Framer, queue: "asyncio.Queue[bytes | None]",
-                    exchange: Exchange | None, started: float) -> None:
+    async def _pump(
+        self,
+        upstream: httpx.Response,
+        framer: Framer,
+        queue: "asyncio.Queue[bytes | None]",
+        exchange: Exchange | None,
+        started: float,
+    ) -> None:
         complete = False
         try:
             async for data in upstream.aiter_raw():
@@ -197,8 +238,9 @@ class Recorder:
 
     def _write(self, exchange: Exchange) -> None:
         if not 200 <= exchange.status < 300:
-            log.warning("not recorded: upstream answered %s for %s %s", exchange.status, exchange.provider,
-                        exchange.operation)
+            log.warning(
+                "not recorded: upstream answered %s for %s %s", exchange.status, exchange.provider, exchange.operation
+            )
             return
         assert self.config.out is not None
         try:
@@ -248,7 +290,10 @@ def parse_upstreams(items: list[str]) -> dict[str, str]:
     for item in items:
         name, sep, url = item.partition("=")
         if not sep or not urlsplit(url).scheme or not urlsplit(url).netloc:
-            raise MockError("Bad configuration", f"--upstream {item!r}",
-                            fix="Use --upstream PROVIDER=URL, e.g. openrouter=http://127.0.0.1:9000/openrouter/api/v1.")
+            raise MockError(
+                "Bad configuration",
+                f"--upstream {item!r}",
+                fix="Use --upstream PROVIDER=URL, e.g. openrouter=http://127.0.0.1:9000/openrouter/api/v1.",
+            )
         upstreams[name] = url
     return upstreams

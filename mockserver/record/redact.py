@@ -5,9 +5,9 @@ import json
 import re
 from collections.abc import Mapping
 
+from contracts.wire.eventstream import DecodeError, decode_messages, encode_message
 from mockserver.engine.journal import SECRET_HEADERS
 from mockserver.providers.bedrock.sigv4 import parse_authorization
-from mockserver.wire.eventstream import DecodeError, decode_messages, encode_message
 
 __all__ = ["REDACTED", "Redactor", "recordable_headers"]
 
@@ -25,13 +25,31 @@ _KEY_PATTERNS = re.compile(
 
 # Hop-by-hop headers (RFC 9110 7.6.1) and those that describe this transfer, not the answer.
 _TRANSFER_HEADERS = {
-    "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
-    "content-length", "content-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "content-length",
+    "content-encoding",
 }
 # Infrastructure headers that change on every call and say nothing about the provider's contract.
 _VOLATILE_HEADERS = {
-    "date", "server", "set-cookie", "alt-svc", "nel", "report-to", "cf-ray", "cf-cache-status", "via",
-    "strict-transport-security", "vary", "access-control-allow-origin", "access-control-allow-credentials",
+    "date",
+    "server",
+    "set-cookie",
+    "alt-svc",
+    "nel",
+    "report-to",
+    "cf-ray",
+    "cf-cache-status",
+    "via",
+    "strict-transport-security",
+    "vary",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
 }
 
 

@@ -10,13 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery
-from mockserver.config import MockConfig
-from mockserver.core import MockCore
-from mockserver.behaviour.fixtures import FixtureStore
 from mockserver.http import MockRequest
 from mockserver.record.redact import Redactor, recordable_headers
 
-__all__ = ["Exchange", "QueryCapture", "tool_version", "write_fixture"]
+__all__ = ["Exchange", "tool_version", "write_fixture"]
 
 
 def tool_version() -> str:
@@ -25,39 +22,6 @@ def tool_version() -> str:
         return importlib.metadata.version("llama-mockkit")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
-
-
-class _Capturing(FixtureStore):
-    """A fixture store that remembers the query the mock looked up and answers nothing."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.query: ChatQuery | None = None
-
-    def find(self, query: ChatQuery) -> None:
-        self.query = query
-        return None
-
-
-class QueryCapture:
-    """Runs a request through a private mock core to learn the ``ChatQuery`` the mock will match on replay.
-
-    Reading the query the way the mock itself reads it (catalogue ids, Llama prompt template, Converse
-    turns) is what makes the written matchers select this request again; a request the mock rejects before
-    looking for a fixture (unknown model, invalid body, non-chat operation) could never be replayed.
-    """
-
-    def __init__(self) -> None:
-        self._store = _Capturing()
-        # No pacing or quotas here: this core only reads the request, it must neither sleep nor throttle it.
-        self._core = MockCore(MockConfig(journal_size=1, pace=0.0, rate_limits=False))
-        self._core.fixtures = self._store
-
-    def query(self, request: MockRequest) -> ChatQuery | None:
-        """The query a fixture lookup would see, or None when the mock answers this request without one."""
-        self._store.query = None
-        self._core.handle(request)  # synchronous: no other request can interleave between set and read
-        return self._store.query
 
 
 @dataclass(slots=True)
@@ -111,8 +75,12 @@ def _upstream_identity(exchange: Exchange) -> dict[str, Any]:
     """The model and (OpenRouter) provider the upstream says served the request, when it says."""
     documents: list[bytes] = []
     if exchange.framing == "sse":
-        documents = [line[5:].strip() for frame in exchange.frames[:8] for line in frame.splitlines()
-                     if line.startswith(b"data:")]
+        documents = [
+            line[5:].strip()
+            for frame in exchange.frames[:8]
+            for line in frame.splitlines()
+            if line.startswith(b"data:")
+        ]
     elif exchange.framing == "raw":
         documents = [b"".join(exchange.frames)]
     for raw in documents:
@@ -142,10 +110,19 @@ def write_fixture(root: Path, exchange: Exchange, recorded_at: datetime | None =
     # Bedrock's streaming operations are matched in the non-streaming folder with stream: true (ARCHITECTURE).
     folder = root / exchange.provider / query.operation
     folder.mkdir(parents=True, exist_ok=True)
-    name = "-".join(p for p in (_slug(redact.text(query.last_user_text)) or _slug(query.family),
-                                "stream" if query.stream else "", digest[:10]) if p)
-    timing: dict[str, Any] = {"headers_ms": exchange.headers_ms,
-                              "total_ms": exchange.offsets_ms[-1] if exchange.offsets_ms else exchange.headers_ms}
+    name = "-".join(
+        p
+        for p in (
+            _slug(redact.text(query.last_user_text)) or _slug(query.family),
+            "stream" if query.stream else "",
+            digest[:10],
+        )
+        if p
+    )
+    timing: dict[str, Any] = {
+        "headers_ms": exchange.headers_ms,
+        "total_ms": exchange.offsets_ms[-1] if exchange.offsets_ms else exchange.headers_ms,
+    }
     response: dict[str, Any] = {"status": exchange.status, "headers": recordable_headers(exchange.headers)}
     if exchange.framing in ("sse", "eventstream"):
         suffix = ".sse" if exchange.framing == "sse" else ".eventstream"

@@ -2,7 +2,6 @@
 
 import datetime
 import ipaddress
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,8 @@ from cryptography.x509.oid import NameOID
 from mockserver.app import create_app
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
+from mockserver.inprocess.server import free_port
+from tests.conftest import LIVE, fake_aws_credentials
 
 MAVERICK = "us.meta.llama4-maverick-17b-instruct-v1:0"
 SCOUT = "us.meta.llama4-scout-17b-instruct-v1:0"
@@ -29,16 +30,13 @@ ClientFactory = Callable[..., Any]
 
 
 @pytest.fixture(autouse=True)
-def _aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Fake credentials, no shared config files, no bearer token unless a test sets one."""
-    empty = tmp_path_factory.getbasetemp() / "aws-empty"
-    empty.touch()
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": str(empty),
-                        "AWS_SHARED_CREDENTIALS_FILE": str(empty)}.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_AUTH_SCHEME_PREFERENCE"):
-        monkeypatch.delenv(name, raising=False)
+def _fake_aws_even_when_live(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """These tests only ever talk to local mocks: the suite's fake credentials even under MOCKKIT_LIVE=1.
+
+    (Offline, tests/conftest.py's ``_aws_env`` has already set them.)
+    """
+    if LIVE:
+        fake_aws_credentials(monkeypatch, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +93,11 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def make_tls_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClientFactory]:
-    """Build clients for HTTPS servers (one per MockConfig), needed for AWS_BEARER_TOKEN_BEDROCK."""
+    """Build clients for HTTPS servers (one per MockConfig), needed for AWS_BEARER_TOKEN_BEDROCK.
+
+    The one server runner here that is not ``start_server``: ServerThread serves plain HTTP only, and botocore
+    sends bearer tokens over HTTPS only.
+    """
     cert, key = _self_signed(tmp_path_factory.mktemp("tls"))
     servers: dict[str, tuple[uvicorn.Server, threading.Thread, str]] = {}
     made: list[Any] = []
@@ -104,17 +106,18 @@ def make_tls_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client
         fields = config or {}
         ident = repr(sorted(fields.items()))
         if ident not in servers:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = int(sock.getsockname()[1])
+            port = free_port()
             app = create_app(MockCore(MockConfig(**fields)))
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                                   access_log=False, ssl_certfile=str(cert), ssl_keyfile=str(key)))
-            thread = threading.Thread(target=server.run, daemon=True)
+                                                   access_log=False, lifespan="off",
+                                                   ssl_certfile=str(cert), ssl_keyfile=str(key)))
+            thread = threading.Thread(target=server.run, name=f"mockserver-tls:{port}", daemon=True)
             thread.start()
             deadline = time.monotonic() + 10
-            while not server.started and time.monotonic() < deadline:
-                time.sleep(0.01)
+            while not server.started:
+                if time.monotonic() > deadline or not thread.is_alive():
+                    raise RuntimeError(f"TLS mock server on port {port} did not start")
+                time.sleep(0.005)
             servers[ident] = (server, thread, f"https://127.0.0.1:{port}/bedrock")
         made.append(boto3.session.Session().client("bedrock-runtime", region_name="us-east-1",
                                                    endpoint_url=servers[ident][2], verify=str(cert),

@@ -12,8 +12,9 @@ from botocore.exceptions import ClientError
 
 from tests.bedrock.conftest import MAVERICK, ClientFactory
 from tests.bedrock.helpers import error_code, user
+from tests.conftest import FAKE_AWS_KEY_ID, FAKE_AWS_SECRET
 
-STRICT = {"sigv4_credentials": {"testing": "testing"}}
+STRICT = {"sigv4_credentials": {FAKE_AWS_KEY_ID: FAKE_AWS_SECRET}}  # the suite's fake credentials, verified
 
 
 def _authorization_of(client: Any) -> list[str]:
@@ -27,7 +28,8 @@ def _authorization_of(client: Any) -> list[str]:
 def test_sigv4_is_accepted_leniently(client: Any) -> None:
     seen = _authorization_of(client)
     assert client.converse(modelId=MAVERICK, messages=user("hi"))["stopReason"] == "end_turn"
-    assert seen[0].startswith("AWS4-HMAC-SHA256 Credential=testing/") and "/us-east-1/bedrock/aws4_request" in seen[0]
+    assert seen[0].startswith(f"AWS4-HMAC-SHA256 Credential={FAKE_AWS_KEY_ID}/")
+    assert "/us-east-1/bedrock/aws4_request" in seen[0]
 
 
 def test_bearer_token_from_environment(make_tls_client: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,8 +72,8 @@ def test_strict_sigv4_good_signature(make_client: ClientFactory) -> None:
 
 
 @pytest.mark.parametrize(("key", "secret", "code"), [
-    ("testing", "wrong-secret", "InvalidSignatureException"),
-    ("AKIDUNKNOWN", "testing", "UnrecognizedClientException"),
+    (FAKE_AWS_KEY_ID, "wrong-secret", "InvalidSignatureException"),
+    ("AKIDUNKNOWN", FAKE_AWS_SECRET, "UnrecognizedClientException"),
 ])
 def test_strict_sigv4_bad_credentials(make_client: ClientFactory, key: str, secret: str, code: str) -> None:
     client = make_client(config=STRICT, aws_access_key_id=key, aws_secret_access_key=secret)
@@ -86,7 +88,7 @@ def test_strict_sigv4_bad_credentials(make_client: ClientFactory, key: str, secr
 def test_tampered_body_fails_strict_verification(start_server: Any) -> None:
     url = f"{start_server(**STRICT).url}/bedrock/model/us.meta.llama4-maverick-17b-instruct-v1%3A0/converse"
     signed = AWSRequest("POST", url, data=b'{"messages":[]}', headers={"Content-Type": "application/json"})
-    SigV4Auth(Credentials("testing", "testing"), "bedrock", "us-east-1").add_auth(signed)
+    SigV4Auth(Credentials(FAKE_AWS_KEY_ID, FAKE_AWS_SECRET), "bedrock", "us-east-1").add_auth(signed)
     tampered = b'{"messages":[{"role":"user","content":[{"text":"x"}]}]}'
     response = httpx.post(url, content=tampered, headers=dict(signed.headers))
     assert response.status_code == 403 and response.headers["x-amzn-errortype"].startswith("InvalidSignatureException:")

@@ -234,7 +234,11 @@ def test_endpoints_generation_key_credits(client: OpenAI, server) -> None:
     headers = {"Authorization": "Bearer sk-or-v1-0123456789abcdef0123456789"}
     endpoints = httpx.get(f"{server.url}/openrouter/api/v1/models/meta-llama/llama-4-maverick/endpoints").json()
     assert endpoints["data"]["endpoints"][0]["provider_name"] == "DeepInfra"
+    # The server is shared by the session, so usage is compared before and after this test's one completion.
+    used_before = httpx.get(f"{server.url}/openrouter/api/v1/credits", headers=headers).json()["data"]["total_usage"]
     completion = client.chat.completions.create(model=MAVERICK, messages=HELLO)
+    cost = completion.model_dump()["usage"]["cost"]
+    assert cost == pytest.approx(6 * 0.15e-6 + 41 * 0.60e-6)  # a priced model: a visible change in usage
     generation = httpx.get(
         f"{server.url}/openrouter/api/v1/generation", params={"id": completion.id}, headers=headers
     ).json()
@@ -244,7 +248,8 @@ def test_endpoints_generation_key_credits(client: OpenAI, server) -> None:
     key = httpx.get(f"{server.url}/openrouter/api/v1/key", headers=headers).json()["data"]
     assert "0123456789abcdef0123456789" not in key["label"] and key["label"].startswith("sk-or-v1")
     credits = httpx.get(f"{server.url}/openrouter/api/v1/credits", headers=headers).json()["data"]
-    assert credits["total_credits"] == 0 and credits["total_usage"] >= 0
+    assert credits["total_credits"] == 0
+    assert credits["total_usage"] - used_before == pytest.approx(cost)  # the completion's cost, in USD
 
 
 def test_legacy_completions(server) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from contracts.targets import LIVE_BASE_URLS, MOUNTS, Target, open_target
+from contracts import registry
+from contracts.targets import Target, open_target
 
 # Registered once, here (Hypothesis house style). Select with HYPOTHESIS_PROFILE; CI=true picks "ci".
 # database=None everywhere: no .hypothesis/ written into the checkout (it is gitignored anyway).
@@ -22,13 +23,9 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
-PROVIDERS = ("openrouter", "aimlapi", "bedrock")
-# Which environment variables make a live run of each provider possible.
-_LIVE_KEYS = {
-    "openrouter": ("OPENROUTER_API_KEY",),
-    "aimlapi": ("AIMLAPI_API_KEY",),
-    "bedrock": ("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID"),
-}
+PROVIDERS = registry.NAMES
+# Which environment variables make a live run of each provider possible: its key, or AWS credentials.
+_LIVE_KEYS = {p.name: (p.key_env, *(("AWS_ACCESS_KEY_ID",) if p.name == "bedrock" else ())) for p in registry.PROVIDERS}
 
 
 def _where_params() -> list[Any]:
@@ -56,17 +53,17 @@ def make_target(where: str, start_server: Callable[..., Any]) -> Iterator[Callab
     def make(provider: str) -> Target:
         if provider not in made:
             if where == "inprocess":
-                base = start_server().url + MOUNTS[provider]
+                base = start_server().url + registry.MOUNTS[provider]
             elif where == "url":
-                base = os.environ["MOCKKIT_TARGET_URL"].rstrip("/") + MOUNTS[provider]
+                base = os.environ["MOCKKIT_TARGET_URL"].rstrip("/") + registry.MOUNTS[provider]
             else:
                 # Keys in the environment are not consent to spend money: live runs need MOCKKIT_LIVE=1 too.
                 if os.environ.get("MOCKKIT_LIVE") != "1":
                     pytest.skip("live checks are opt-in: set MOCKKIT_LIVE=1 and the provider's key")
                 if not any(os.environ.get(name) for name in _LIVE_KEYS[provider]):
                     pytest.skip(f"live {provider} needs one of {', '.join(_LIVE_KEYS[provider])}")
-                region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-                base = LIVE_BASE_URLS[provider].format(region=region)
+                region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or registry.DEFAULT_REGION
+                base = registry.upstream_url(provider, region)
             made[provider] = open_target(provider, base)
         return made[provider]
 

@@ -11,9 +11,20 @@ import pytest
 
 from contracts.checks import CHECKS
 from contracts.cli import main
-from contracts.targets import MOUNTS, open_target
+from contracts.registry import MOUNTS
+from contracts.targets import open_target
 
 PROVIDERS = ("openrouter", "aimlapi", "bedrock")
+# The example cases a faithful mock answers per provider, mock-only fault cases included (a local target).
+_OPENAI_STYLE = {"example:models", "example:chat", "example:chat-stream", "example:tools",
+                 "example:error-invalid-param", "example:error-no-key"}  # fmt: skip
+EXAMPLES = {
+    "openrouter": _OPENAI_STYLE | {"example:fault-429", "example:mid-stream-error"},
+    "aimlapi": _OPENAI_STYLE | {"example:fault-403"},
+    "bedrock": {"example:invoke", "example:invoke-stream", "example:converse", "example:converse-stream",
+                "example:converse-tools", "example:error-invalid-param", "example:error-bare-model-id",
+                "example:fault-throttling", "example:stream-fault"},
+}  # fmt: skip
 _KEY_VARS = ("OPENROUTER_API_KEY", "AIMLAPI_API_KEY", "AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID",
              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")  # fmt: skip
 
@@ -47,14 +58,10 @@ def test_faithful_mock_passes_with_exit_0(
     out, err = capsys.readouterr()
     assert code == 0, out
     assert report["passed"] and report["requests_sent"] == 20 == len(report["results"])
-    assert report["summary"]["examples"] >= 7 and report["summary"]["properties"] >= 11
-    names = {r["name"] for r in report["results"]}
-    assert {"example:chat", "example:chat-stream", "example:models"} <= names or {
-        "example:invoke",
-        "example:invoke-stream",
-        "example:converse",
-        "example:converse-stream",
-    } <= names
+    examples = {r["name"] for r in report["results"] if r["name"].startswith("example:")}
+    assert examples == EXAMPLES[provider]  # this provider's examples, every one of them, and no other's
+    assert report["summary"]["examples"] == len(EXAMPLES[provider])
+    assert report["summary"]["properties"] == 20 - len(EXAMPLES[provider])  # the rest of the budget
     assert any(r["label"] for r in report["results"])  # invalid property cases say what they break
     suite = ET.fromstring(junit)
     assert (suite.get("tests"), suite.get("failures")) == ("20", "0")

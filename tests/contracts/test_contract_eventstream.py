@@ -3,6 +3,7 @@
 import base64
 import json
 import struct
+import uuid
 import zlib
 from typing import Any
 
@@ -11,8 +12,8 @@ from botocore.eventstream import EventStreamBuffer
 from contract_helpers import capture, errors, names
 
 from contracts.checks import Severity
-from contracts.eventstream import decode, encode
 from contracts.validate import validate
+from contracts.wire.eventstream import decode, encode_message
 
 CONVERSE = "bedrock/converse-stream-llama32-trimmed.eventstream"
 INVOKE = "bedrock/invoke-stream-llama-shape.eventstream"
@@ -20,12 +21,12 @@ EVENT = {":content-type": "application/json", ":message-type": "event"}
 
 
 def _event(name: str, payload: dict[str, Any]) -> bytes:
-    return encode({":event-type": name, **EVENT}, json.dumps(payload).encode())
+    return encode_message({":event-type": name, **EVENT}, json.dumps(payload).encode())
 
 
 def _exception(name: str, message: str = "Too many requests, please wait before trying again.") -> bytes:
     headers = {":exception-type": name, ":content-type": "application/json", ":message-type": "exception"}
-    return encode(headers, json.dumps({"message": message}).encode())
+    return encode_message(headers, json.dumps({"message": message}).encode())
 
 
 def _frames(raw: bytes) -> list[bytes]:
@@ -84,7 +85,7 @@ def test_header_value_types() -> None:
     headers = b"\x01a\x00" + b"\x01b\x04" + struct.pack(">i", -5) + b"\x01c\x06\x00\x02hi" + b"\x01d\x09" + bytes(16)
     [decoded], found = decode(_raw_frame(headers))
     assert found == []
-    assert decoded.headers == {"a": True, "b": -5, "c": b"hi", "d": "00000000-0000-0000-0000-000000000000"}
+    assert decoded.headers == {"a": True, "b": -5, "c": b"hi", "d": uuid.UUID(int=0)}
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_frame_after_exception_and_unmodelled_exception_name() -> None:
 
 
 def test_missing_event_type_header() -> None:
-    frame = encode(EVENT, b"{}")
+    frame = encode_message(EVENT, b"{}")
     assert "eventstream.headers" in names(validate("bedrock", "converse-stream", frame))
 
 

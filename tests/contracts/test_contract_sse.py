@@ -1,7 +1,7 @@
 """The SSE transcript parser."""
 
 from contracts.checks import Severity
-from contracts.sse import parse
+from contracts.wire.sse import parse
 
 
 def test_comments_anywhere_and_blank_line_separators() -> None:

@@ -1,13 +1,8 @@
 """Deliberately drifted servers: the faithful mock's answers, each mutated by one planted drift."""
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,22 +11,10 @@ from starlette.routing import Route
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest
+from tests.conftest import RunningServer
 
 Mutate = Callable[[str, int, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
 """(path, status, headers, body) of the faithful answer -> the drifted answer (the tests define their own)."""
-
-
-@dataclass
-class DriftServer:
-    """A uvicorn server in a thread serving the mock through one mutation."""
-
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
 
 
 def _app(core: MockCore, mutate: Mutate) -> Starlette:
@@ -47,30 +30,14 @@ def _app(core: MockCore, mutate: Mutate) -> Starlette:
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST"])])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def drifted() -> Iterator[Callable[[Mutate], str]]:
     """Start a server answering like the mock but through ``mutate``; return its root URL."""
-    servers: list[DriftServer] = []
+    servers: list[RunningServer] = []
 
     def start(mutate: Mutate) -> str:
-        port = _free_port()
-        config = uvicorn.Config(_app(MockCore(MockConfig()), mutate), host="127.0.0.1", port=port,
-                                log_level="error", access_log=False)  # fmt: skip
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("drifted server did not start")
-            time.sleep(0.01)
-        servers.append(DriftServer(f"http://127.0.0.1:{port}", server, thread))
+        core = MockCore(MockConfig())
+        servers.append(RunningServer(core, app=_app(core, mutate)))  # the suite's uvicorn thread, this app
         return servers[-1].url
 
     yield start

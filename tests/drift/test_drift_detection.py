@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from contracts import eventstream
 from contracts.cli import main
-from contracts.targets import MOUNTS
+from contracts.registry import MOUNTS
+from contracts.wire import eventstream
 from mockserver.core import MockCore
 from mockserver.http import MockRequest
 
@@ -197,7 +197,7 @@ def _volatile_eventstream(body: bytes) -> bytes:
         payload = json.loads(frame.payload)
         if frame.headers.get(":message-type") == "event":
             _volatile_frame(payload)
-        out += eventstream.encode({k: str(v) for k, v in frame.headers.items()}, json.dumps(payload).encode())
+        out += eventstream.encode_message(frame.headers, json.dumps(payload).encode())
     return out
 
 

@@ -12,12 +12,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from openai import OpenAI
 
+from mockserver.behaviour.limits import Limiter, Rule
 from mockserver.clock import FakeClock
 from mockserver.config import DEFAULT_FIXTURES, MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest
 from mockserver.inprocess import mock_aimlapi, mock_bedrock, mock_openrouter
-from mockserver.behaviour.limits import Limiter, Rule, rules_of
 
 FREE, SCOUT_FREE = "meta-llama/llama-4-maverick:free", "meta-llama/llama-4-scout:free"
 PAID = "meta-llama/llama-4-maverick"
@@ -87,11 +87,11 @@ def test_token_window_refuses_once_spent() -> None:
 
 def test_bundled_catalogues_carry_the_documented_quotas() -> None:
     core = MockCore()
-    models = core.states["openrouter"].models
-    assert [(r.window, r.limit, r.pool) for r in rules_of(models[FREE]["mock"])] == [
+    models = core.states["openrouter"].catalogue.models
+    assert [(r.window, r.limit, r.pool) for r in models[FREE].rate_limits] == [
         ("minute", 20, "free"), ("day", 50, "free")]  # OR-DOCS limits.mdx, tier below 10 credits
-    assert rules_of(models[PAID]["mock"]) == []  # paid variants: no platform-level request cap
-    bedrock = rules_of(core.states["bedrock"].data_for(MAVERICK))
+    assert models[PAID].rate_limits == ()  # paid variants: no platform-level request cap
+    bedrock = core.states["bedrock"].resolve(MAVERICK).rate_limits
     assert [(r.unit, r.window, r.limit) for r in bedrock] == [
         ("requests", "minute", 800), ("tokens", "minute", 600_000), ("tokens", "day", 432_000_000)]  # seed 004
 
@@ -151,13 +151,19 @@ def test_limits_are_off_by_default() -> None:
 
 
 def test_reset_clears_the_windows() -> None:
-    core = MockCore(MockConfig(rate_limits=True), clock=FakeClock(START))
+    core = MockCore(MockConfig(rate_limits=True), clock=FakeClock(START))  # the clock never moves: one window
     with mock_openrouter(core=core):
         client = openrouter()
-        for _ in range(20):
-            client.chat.completions.create(model=FREE, messages=HELLO)
+
+        def fill_the_minute() -> None:
+            for _ in range(20):
+                client.chat.completions.create(model=FREE, messages=HELLO)
+            with pytest.raises(openai.RateLimitError):  # the free cap (20 a minute) is really full
+                client.chat.completions.create(model=FREE, messages=HELLO)
+
+        fill_the_minute()
         core.reset()
-        client.chat.completions.create(model=FREE, messages=HELLO)
+        fill_the_minute()  # a fresh window: 20 more are served, and limits still apply after the reset
 
 
 def test_aimlapi_too_many_requests_envelope(tmp_path: Path) -> None:

@@ -12,12 +12,12 @@ from openai import AsyncOpenAI, OpenAI
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app, to_starlette_response
+from mockserver.behaviour.pacing import Speed, delays
 from mockserver.clock import FakeClock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
 from mockserver.inprocess import mock_bedrock, mock_openrouter
-from mockserver.behaviour.pacing import Speed, delays
 from tests.conftest import RunningServer
 
 FREE = "meta-llama/llama-4-maverick:free"
@@ -54,6 +54,18 @@ def completion_tokens(response: MockResponse) -> int:
         return int(json.loads(response.body)["usage"]["completion_tokens"])
     events = [json.loads(c[6:]) for c in response.chunks if c.startswith(b"data: {")]
     return int(next(e["usage"]["completion_tokens"] for e in events if e.get("usage")))
+
+
+def assert_paced_stream(sleeps: list[float], tokens: int, pace: float) -> None:
+    """What a paced stream must have slept: the catalogue's latency first, then ``tokens/throughput``, times ``pace``.
+
+    Computed from the seed's speed and the reply's usage, not from ``response.delays``: with pacing off the
+    transports sleep nothing, and this fails (an empty list matches an empty list of delays).
+    """
+    assert len(sleeps) >= 2, f"a paced stream sleeps before the first chunk and between the others: {sleeps}"
+    assert tokens > 0
+    assert sleeps[0] == pytest.approx(LATENCY * pace)
+    assert sum(sleeps) == pytest.approx((LATENCY + tokens / TPS) * pace)
 
 
 # -- the computation ----------------------------------------------------------------------------------------------
@@ -118,6 +130,7 @@ def test_starlette_stream_sleeps_between_chunks() -> None:
         return [bytes(chunk) async for chunk in streamed.body_iterator]  # type: ignore[arg-type]
 
     assert asyncio.run(drain()) == response.chunks
+    assert_paced_stream(clock.sleeps, completion_tokens(response), 0.5)
     assert clock.sleeps == [d for d in response.delays or [] if d]
 
 
@@ -128,8 +141,12 @@ def test_starlette_app_honours_delays(stream: bool) -> None:
         body = {"model": FREE, "messages": HELLO, "stream": stream}
         assert client.post("/openrouter/api/v1/chat/completions", json=body, headers=KEY).status_code == 200
     [response] = given
-    expected = response.delays or []
-    assert clock.sleeps == ([sum(expected)] if not stream else [d for d in expected if d])
+    tokens = completion_tokens(response)
+    if stream:
+        assert_paced_stream(clock.sleeps, tokens, 0.5)
+        assert clock.sleeps == [d for d in response.delays or [] if d]
+    else:  # one wait for latency and generation, before the body
+        assert clock.sleeps == [pytest.approx((LATENCY + tokens / TPS) * 0.5)]
 
 
 def test_httpx_sync_stream_sleeps() -> None:
@@ -139,6 +156,7 @@ def test_httpx_sync_stream_sleeps() -> None:
         pieces = list(client.chat.completions.create(model=FREE, messages=HELLO, stream=True))  # type: ignore[arg-type]
     assert pieces
     [response] = given
+    assert_paced_stream(clock.sleeps, completion_tokens(response), 0.25)
     assert clock.sleeps == [d for d in response.delays or [] if d]
 
 
@@ -172,17 +190,27 @@ def test_botocore_raw_body_sleeps(operation: str) -> None:
     assert clock.sleeps == [d for d in response.delays if d]
 
 
-def test_uvicorn_delivers_paced_chunks_in_order(server: RunningServer) -> None:
+def test_uvicorn_delivers_paced_chunks_in_order() -> None:
+    clock = FakeClock()
+    server = RunningServer(MockCore(clock=clock))  # a real uvicorn server whose sleeps are recorded, never waited
     body = {"model": FREE, "messages": HELLO, "stream": True, "seed": 7}
     url = server.url + "/openrouter/api/v1/chat/completions"
 
     def events(**headers: str) -> list[dict[str, Any]]:
         with httpx.stream("POST", url, json=body, headers=KEY | headers, timeout=30) as response:
+            assert response.status_code == 200
             text = "".join(response.iter_text())
         return [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: {")]
 
-    paced, plain = events(**{"x-mock-pace": "0.001"}), events()
+    try:
+        paced = events(**{"x-mock-pace": "0.5"})
+        paced_sleeps = list(clock.sleeps)
+        plain = events()
+    finally:
+        server.stop()
     assert [e["choices"][0]["delta"].get("content") for e in paced if e["choices"]] == [
         e["choices"][0]["delta"].get("content") for e in plain if e["choices"]
     ]
     assert paced[-1]["usage"] == plain[-1]["usage"]
+    assert_paced_stream(paced_sleeps, int(paced[-1]["usage"]["completion_tokens"]), 0.5)
+    assert clock.sleeps == paced_sleeps  # pace 0 (the default) sleeps nothing

@@ -11,11 +11,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from contracts.wire.eventstream import decode_messages
+from mockserver.behaviour.fixtures import split_frames
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.behaviour.fixtures import split_frames
 from mockserver.http import MockRequest
-from mockserver.wire.eventstream import decode_messages
 from tests.record.conftest import (
     BEDROCK_API_KEY,
     CLIENT_KEY_ID,

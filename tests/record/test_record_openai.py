@@ -10,9 +10,9 @@ import openai
 import pytest
 from openai import OpenAI
 
+from mockserver.behaviour.fixtures import split_frames
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.behaviour.fixtures import split_frames
 from mockserver.http import MockRequest
 from tests.record.conftest import AIML_KEY, MOUNTS, OPENROUTER_KEY, RunningApp, assert_no_secrets
 

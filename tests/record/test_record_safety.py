@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from contracts.wire.eventstream import decode_messages, encode_event
 from mockserver.record.framing import Framer
 from mockserver.record.redact import REDACTED, Redactor
-from mockserver.wire.eventstream import decode_messages, encode_event
 from tests.record.conftest import OPENROUTER_KEY, RunningApp, _free_port, assert_no_secrets
 
 CHAT = {"model": "meta-llama/llama-4-maverick", "messages": [{"role": "user", "content": "Who am I?"}]}

@@ -5,25 +5,22 @@ is set (BOTOCORE handlers ``_should_prefer_bearer_auth``, auth ``BearerAuth``); 
 name is ``bedrock``, not ``bedrock-runtime`` (BR-MODEL metadata.signingName).
 """
 
-from typing import TYPE_CHECKING
-
-from mockserver.providers.bedrock.errors import CORAL_NS, BedrockError
+from mockserver.engine.call import Call
+from mockserver.errors import ProviderError
+from mockserver.providers.bedrock.errors import CORAL_NS, exception
 from mockserver.providers.bedrock.sigv4 import parse_authorization, signature_matches
-
-if TYPE_CHECKING:
-    from mockserver.core import Call
 
 __all__ = ["authenticate"]
 
 SIGNING_NAME = "bedrock"
 
 
-def _denied(name: str, message: str | None = None, key: str = "message") -> BedrockError:
-    return BedrockError(name, message, namespace=CORAL_NS, message_key=key)
+def _denied(name: str, message: str | None = None, key: str = "message") -> ProviderError:
+    return exception(name, message, namespace=CORAL_NS, message_key=key)
 
 
-def authenticate(call: "Call") -> None:
-    """Raise the error AWS gives when the request carries no acceptable credentials."""
+def authenticate(call: Call) -> str:
+    """The caller (bearer key or access key id), or the error AWS gives for missing or bad credentials."""
     header = (call.request.header("authorization") or "").strip()
     if not header:
         # [obs] karthink/gptel#1397: 403, AccessDeniedException in the coral.service namespace, capital "Message".
@@ -34,8 +31,7 @@ def authenticate(call: "Call") -> None:
         if not rest.strip() or (keys and rest.strip() not in keys):
             # [3p] aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock#785 (rejected key).
             raise _denied("AccessDeniedException", "Invalid API Key format")
-        call.caller = rest.strip()
-        return
+        return rest.strip()
     if scheme != "AWS4-HMAC-SHA256":
         raise _denied("IncompleteSignatureException", _incomplete(header))
     auth = parse_authorization(header)
@@ -46,15 +42,15 @@ def authenticate(call: "Call") -> None:
         # AWS wording for a wrong scope (assumed; same form as other SigV4 services' errors).
         message = f"Credential should be scoped to correct service: '{SIGNING_NAME}'. "
         raise _denied("InvalidSignatureException", message)
-    call.caller = auth.access_key  # quotas are per account; the access key id stands for it
     secrets = call.config.sigv4_credentials
     if not secrets:
-        return  # lenient: any well-formed signature is accepted
+        return auth.access_key  # lenient: any well-formed signature is accepted
     secret = secrets.get(auth.access_key)
     if secret is None:
         raise _denied("UnrecognizedClientException")
     if not signature_matches(call.request, auth, secret):
         raise _denied("InvalidSignatureException")
+    return auth.access_key  # quotas are per account; the access key id stands for it
 
 
 def _incomplete(header: str) -> str:

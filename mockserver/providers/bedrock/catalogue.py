@@ -2,14 +2,14 @@
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mockserver.errors import ProviderError
+from mockserver.behaviour.catalogue import Model, model_of
 from mockserver.providers.bedrock.errors import validation
 
-__all__ = ["MODEL_ID_PATTERN", "Catalogue", "Model", "ResolvedModel"]
+__all__ = ["MODEL_ID_PATTERN", "Catalogue", "foundation_id", "geo_prefixes", "on_demand", "streaming"]
 
 # BR-MODEL InvokeModelIdentifier.pattern (botocore does not enforce it client-side; the service does).
 MODEL_ID_PATTERN = (
@@ -33,39 +33,31 @@ ON_DEMAND = (
 INVALID = "The provided model identifier is invalid."  # [obs] wire-contracts §3.1
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
-    """One catalogue entry."""
-
-    id: str
-    name: str
-    family: str
-    geo_prefixes: tuple[str, ...]
-    on_demand: bool
-    context_window: int
-    max_output_tokens: int
-    input_modalities: tuple[str, ...]
-    streaming: str
+def foundation_id(model: Model) -> str:
+    """The foundation-model id behind a resolved model, e.g. ``meta.llama4-maverick-17b-instruct-v1:0``."""
+    return str(model.entry["id"])
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedModel:
-    """A model id from the path, resolved to its catalogue entry."""
+def geo_prefixes(model: Model) -> tuple[str, ...]:
+    """The inference-profile prefixes (``us``, ``eu``...) that route to this model."""
+    return tuple(model.entry.get("geo_prefixes", ["us"]))
 
-    requested: str
-    """The id as the client sent it (profile id or ARN), decoded."""
-    profile_id: str
-    """The inference-profile id it names, e.g. ``us.meta.llama4-maverick-17b-instruct-v1:0``."""
-    model: Model
+
+def on_demand(model: Model) -> bool:
+    """Whether the bare foundation-model id may be invoked (Llama 4 needs an inference profile)."""
+    return bool(model.entry.get("on_demand", False))
+
+
+def streaming(model: Model) -> str:
+    """The model's own streaming switch: ``on``, ``off`` or ``no-tools`` (quirk ``bedrock.stream_mode``)."""
+    return str(model.entry.get("streaming", "on"))
 
 
 class Catalogue:
     """The models the mock serves, indexed by foundation-model id."""
 
-    def __init__(self, models: list[Model], data: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(self, models: list[Model]) -> None:
         self.models = {m.id: m for m in models}
-        self.data = data or {}
-        """Per foundation-model id, the entry's ``pacing`` and ``rate_limits`` (mockserver/pacing.py, limits.py)."""
 
     @classmethod
     def load(cls, path: Path) -> "Catalogue":
@@ -73,19 +65,10 @@ class Catalogue:
         if not path.is_file():
             return cls([])
         document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        entries = document.get("models", [])
-        data = {str(e["id"]): {k: e[k] for k in ("pacing", "rate_limits") if k in e} for e in entries}
-        return cls([_model(entry) for entry in entries], data)
+        return cls([_model(entry) for entry in document.get("models", [])])
 
-    def data_for(self, model_id: str) -> dict[str, Any]:
-        """Pacing and quota data for a foundation-model id, inference-profile id (``us.…``) or ARN; {} if unknown."""
-        try:
-            return self.data.get(self.resolve(model_id, allow_foundation=True).model.id, {})
-        except ProviderError:
-            return {}
-
-    def resolve(self, model_id: str, *, allow_foundation: bool = False) -> ResolvedModel:
-        """Resolve a path model id or raise the ValidationException Bedrock gives for it."""
+    def resolve(self, model_id: str, *, allow_foundation: bool = False) -> Model:
+        """The model a path model id names (its ``id`` the profile id sent), or Bedrock's ValidationException."""
         if not 1 <= len(model_id) <= 2048 or not _MODEL_ID.fullmatch(model_id):
             raise validation(
                 f"1 validation error detected: Value '{model_id}' at 'modelId' failed to satisfy "
@@ -99,25 +82,23 @@ class Catalogue:
             bare = arn["rest"]
         if bare in self.models:  # a foundation-model id, bare or as an ARN
             model = self.models[bare]
-            if not (model.on_demand or allow_foundation):
+            if not (on_demand(model) or allow_foundation):
                 raise validation(ON_DEMAND.format(id=bare))
-            return ResolvedModel(model_id, bare, model)
+            return replace(model, id=bare)
         geo, _, rest = bare.partition(".")
         profiled = self.models.get(rest)
-        if profiled is None or geo not in profiled.geo_prefixes:
+        if profiled is None or geo not in geo_prefixes(profiled):
             raise validation(INVALID)
-        return ResolvedModel(model_id, bare, profiled)
+        return replace(profiled, id=bare)
 
 
 def _model(entry: dict[str, Any]) -> Model:
-    return Model(
+    mock: dict[str, Any] = {k: entry[k] for k in ("pacing", "rate_limits") if k in entry}
+    return model_of(
+        entry,
         id=str(entry["id"]),
-        name=str(entry.get("name", entry["id"])),
         family=str(entry.get("family", entry["id"])),
-        geo_prefixes=tuple(entry.get("geo_prefixes", ["us"])),
-        on_demand=bool(entry.get("on_demand", False)),
         context_window=int(entry.get("context_window", 128000)),
         max_output_tokens=int(entry.get("max_output_tokens", 8192)),
-        input_modalities=tuple(entry.get("input_modalities", ["text"])),
-        streaming=str(entry.get("streaming", "on")),
+        mock=mock,
     )

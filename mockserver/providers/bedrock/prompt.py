@@ -4,7 +4,7 @@ import re
 
 from mockserver.behaviour.chat import Message
 
-__all__ = ["parse_prompt", "render_prompt"]
+__all__ = ["parse_prompt"]
 
 # Llama 3: <|start_header_id|>role<|end_header_id|> ... <|eot_id|> (AWS example llama3_invoke_model.py).
 # Llama 4: <|header_start|>role<|header_end|> ... <|eot|> (Meta Llama 4 prompt format).
@@ -42,12 +42,3 @@ def parse_prompt(prompt: str, images: int = 0) -> list[Message]:
 
 def _clean(text: str) -> str:
     return _SPECIAL.sub("", text).strip()
-
-
-def render_prompt(messages: list[Message]) -> str:
-    """Render turns in the Llama 4 template, primed for the assistant (used to count prompt tokens)."""
-    parts = ["<|begin_of_text|>"]
-    for message in messages:
-        parts.append(f"<|header_start|>{message.role}<|header_end|>\n\n{message.text}<|eot|>")
-    parts.append("<|header_start|>assistant<|header_end|>\n\n")
-    return "".join(parts)

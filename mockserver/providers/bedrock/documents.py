@@ -1,4 +1,4 @@
-"""Bedrock logic without HTTP: requests to ``ChatQuery``, ``Reply`` to native documents and stream events."""
+"""Bedrock documents without HTTP: requests to ``ChatQuery``, ``Reply`` to native documents and stream events."""
 
 import base64
 import hashlib
@@ -7,9 +7,10 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool, ToolCall
 from mockserver.behaviour.generate import count_tokens, prompt_tokens, rng_for
-from mockserver.providers.bedrock.catalogue import Model, ResolvedModel
+from mockserver.providers.bedrock.catalogue import streaming
 from mockserver.providers.bedrock.errors import validation
 from mockserver.providers.bedrock.prompt import parse_prompt
 
@@ -72,7 +73,7 @@ def tool_use_id(call: ToolCall) -> str:
 
 def check_streaming(model: Model, override: str | None, has_tools: bool) -> None:
     """Refuse a streaming call the way the configured Llama 4 streaming mode says."""
-    mode = model.streaming if override in (None, "catalogue") else override
+    mode = streaming(model) if override in (None, "catalogue") else override
     if mode == "off":
         raise validation(NO_STREAM)
     if mode == "no-tools" and has_tools:
@@ -82,17 +83,17 @@ def check_streaming(model: Model, override: str | None, has_tools: bool) -> None
 # InvokeModel: the Meta Llama native body ------------------------------------------------------------
 
 
-def invoke_query(resolved: ResolvedModel, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
+def invoke_query(model: Model, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
     """The neutral query for a validated Llama native body (max_gen_len default 512, BR-DOCS)."""
     max_gen = int(body.get("max_gen_len", 512))
     messages = parse_prompt(str(body["prompt"]), images=len(body.get("images", [])))
     return ChatQuery(
         PROVIDER,
         operation,
-        resolved.profile_id,
-        resolved.model.family,
+        model.id,
+        model.family,
         messages,
-        max_tokens=min(max_gen, resolved.model.max_output_tokens),
+        max_tokens=min(max_gen, model.max_output_tokens),
         stream=stream,
         body=body,
     )
@@ -189,16 +190,9 @@ def _turns(message: dict[str, Any]) -> list[Message]:
     return turns
 
 
-def converse_query(resolved: ResolvedModel, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
-    """The neutral query for a validated Converse body; maxTokens must fit the model's output limit."""
+def converse_query(model: Model, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
+    """The neutral query for a validated Converse body (the engine checks maxTokens against the model)."""
     config = body.get("inferenceConfig") or {}
-    limit = resolved.model.max_output_tokens
-    if config.get("maxTokens") is not None and int(config["maxTokens"]) > limit:
-        # [obs] vercel/ai#2772, sigoden/aichat#813 (other models; same service-side check).
-        raise validation(
-            f"The maximum tokens you requested exceeds the model limit of {limit}. "
-            f"Try again with a maximum tokens value that is lower than {limit}."
-        )
     messages = [Message("system", str(b["text"])) for b in body.get("system", []) if "text" in b]
     for message in body.get("messages", []):
         messages.extend(_turns(message))
@@ -215,8 +209,8 @@ def converse_query(resolved: ResolvedModel, body: dict[str, Any], operation: str
     return ChatQuery(
         PROVIDER,
         operation,
-        resolved.profile_id,
-        resolved.model.family,
+        model.id,
+        model.family,
         messages,
         tools=tools,
         tool_choice=_tool_choice(tool_config),

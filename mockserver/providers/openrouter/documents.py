@@ -1,32 +1,41 @@
-"""OpenRouter logic with no HTTP in it: model routing, limits, documents, SSE events, generation records."""
+"""OpenRouter's documents with no HTTP in them: state, model routing, completions, SSE events, generation records."""
 
-import functools
-import hashlib
-import json
-import random
-import string
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.behaviour.chat import ChatQuery, Reply
-from mockserver.config import MockConfig, catalogue_path
-from mockserver.behaviour.generate import tool_tokens
-from mockserver.providers.openai_chat import delta_sequence, message_of, sse_event
-from mockserver.providers.openrouter.errors import OpenRouterError
+from mockserver.behaviour.catalogue import Model
+from mockserver.behaviour.chat import Reply
+from mockserver.config import MockConfig
+from mockserver.engine.call import Call
+from mockserver.providers.openai_compat import (
+    Catalogue,
+    chunk_deltas,
+    load_catalogue,
+    message_of,
+    sse_event,
+    usage_counts,
+)
+from mockserver.providers.openrouter.errors import error
 
-__all__ = ["OpenRouterState", "completion_document", "stream_events"]
-
-_ALNUM = string.ascii_letters + string.digits
+__all__ = [
+    "OpenRouterState",
+    "check_parameters",
+    "completion_document",
+    "generation_id",
+    "generation_record",
+    "pick_model",
+    "stream_events",
+    "usage_of",
+]
 
 
 @dataclass
 class OpenRouterState:
     """The catalogue and the generations this mock produced (bounded, for ``GET /generation``)."""
 
-    models: dict[str, dict[str, Any]]
+    catalogue: Catalogue
     generations: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     usage: float = 0.0
@@ -34,8 +43,13 @@ class OpenRouterState:
     @classmethod
     def load(cls, config: MockConfig) -> "OpenRouterState":
         """Read ``fixtures/openrouter/models.json``; the catalogue is data, not code."""
-        entries = json.loads(catalogue_path(config, "openrouter").read_text(encoding="utf-8"))["data"]
-        return cls({entry["id"]: entry for entry in entries})
+        catalogue = load_catalogue(
+            config,
+            "openrouter",
+            context=lambda e: int(e["context_length"]),
+            max_output=lambda e: int(e["top_provider"].get("max_completion_tokens") or e["context_length"]),
+        )
+        return cls(catalogue)
 
     def remember(self, record: dict[str, Any], keep: int = 1000) -> None:
         """Store a generation record, dropping the oldest beyond ``keep``."""
@@ -46,31 +60,25 @@ class OpenRouterState:
                 self.generations.popitem(last=False)
 
 
-@functools.lru_cache(maxsize=1024)
-def user_id_for(key: str) -> str:
-    """A stable fake ``user_…`` id per key, as OpenRouter adds to authenticated errors."""
-    digest = hashlib.sha256(key.encode()).digest()
-    return "user_" + "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:27])
-
-
-def new_generation_id() -> str:
+def generation_id(call: Call) -> str:
     """``gen-<unix seconds>-<20 alnum>`` ([obs] 2024-12 ... 2026-09 traffic)."""
-    return f"gen-{int(time.time())}-" + "".join(random.choices(_ALNUM, k=20))
+    return f"gen-{int(call.now)}-{call.token(20)}"
 
 
-def pick_model(state: OpenRouterState, body: dict[str, Any], user_id: str) -> dict[str, Any]:
+def pick_model(catalogue: Catalogue, body: dict[str, Any]) -> Model:
     """Resolve ``model`` or the first known id of the ``models`` fallback list (OR-DOCS model-fallbacks)."""
     wanted = [body["model"]] if body.get("model") else []
     wanted += [m for m in body.get("models") or [] if m not in wanted]
     if not wanted:
-        return next(iter(state.models.values()))  # the account default model
+        return next(iter(catalogue.models.values()))  # the account default model
     for model_id in wanted:
-        if model_id in state.models:
-            return state.models[model_id]
+        model = catalogue.get(model_id)
+        if model is not None:
+            return model
     if body.get("models") and len(wanted) > 1:
-        raise OpenRouterError(400, f"{', '.join(wanted)} are not valid model IDs", user_id=user_id)
+        raise error(400, f"{', '.join(wanted)} are not valid model IDs")
     # [obs] a public capture: unknown model is 400, not 404
-    raise OpenRouterError(400, f"{wanted[0]} is not a valid model ID", user_id=user_id)
+    raise error(400, f"{wanted[0]} is not a valid model ID")
 
 
 # Request fields that are not model parameters, so never make a provider "unsupported".
@@ -95,51 +103,27 @@ _NOT_PARAMETERS = {
 }
 
 
-def check_parameters(entry: dict[str, Any], body: dict[str, Any], user_id: str) -> None:
+def check_parameters(model: Model, body: dict[str, Any]) -> None:
     """Unsupported parameters are ignored unless ``provider.require_parameters`` (OR-DOCS provider-selection)."""
     if not (body.get("provider") or {}).get("require_parameters"):
         return
-    supported = set(entry["supported_parameters"]) | {"structured_outputs"}
+    supported = set(model.entry["supported_parameters"]) | {"structured_outputs"}
     used = {k for k, v in body.items() if v is not None and k not in _NOT_PARAMETERS}
     if used - supported:
         # [obs] AventurasTeam/Aventuras#48 (2026-01): 404 with this text and no user_id
-        raise OpenRouterError(
+        raise error(
             404,
             "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
             "visit: https://openrouter.ai/docs/guides/routing/provider-selection",
+            user=False,
         )
 
 
-def check_limits(entry: dict[str, Any], query: ChatQuery, prompt_tokens: int, user_id: str) -> None:
-    """Refuse a prompt over the context window or a ``max_tokens`` over the output limit, as OpenRouter does."""
-    context = int(entry["context_length"])
-    max_out = entry["top_provider"].get("max_completion_tokens") or context
-    wanted = query.max_tokens or 0
-    if wanted > max_out or prompt_tokens + wanted > context:
-        # Wording: [obs] Aider-AI/aider#3721 (with max_tokens, metadata.provider_name), topoteretes/cognee#1061
-        # (no max_tokens: text input only, provider_name null), boldsoftware/shelley#159 ("of tool input").
-        tools = tool_tokens(query)
-        parts = [f"{prompt_tokens - tools} of text input"]
-        parts += [f"{tools} of tool input"] if tools else []
-        parts += [f"{wanted} in the output"] if wanted else []
-        raise OpenRouterError(
-            400,
-            f"This endpoint's maximum context length is {context} tokens. However, you requested about "
-            f"{prompt_tokens + wanted} tokens ({', '.join(parts)}). Please reduce the length of either one, or use "
-            'the "middle-out" transform to compress your prompt automatically.',
-            metadata={"provider_name": entry["mock"]["provider_name"] if wanted else None},
-            user_id=user_id,
-        )
-
-
-def usage_of(entry: dict[str, Any], reply: Reply) -> dict[str, Any]:
+def usage_of(model: Model, reply: Reply) -> dict[str, Any]:
     """Usage with ``cost`` from the catalogue's per-token prices (OR-SPEC ChatUsage; [obs] Llama 4 usage)."""
-    prompt_cost = reply.prompt_tokens * float(entry["pricing"]["prompt"])
-    completion_cost = reply.completion_tokens * float(entry["pricing"]["completion"])
-    return {
-        "prompt_tokens": reply.prompt_tokens,
-        "completion_tokens": reply.completion_tokens,
-        "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+    prompt_cost = reply.prompt_tokens * float(model.entry["pricing"]["prompt"])
+    completion_cost = reply.completion_tokens * float(model.entry["pricing"]["completion"])
+    return usage_counts(reply) | {
         "cost": round(prompt_cost + completion_cost, 12),
         "is_byok": False,
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
@@ -152,14 +136,18 @@ def usage_of(entry: dict[str, Any], reply: Reply) -> dict[str, Any]:
     }
 
 
-def completion_document(gen_id: str, created: int, entry: dict[str, Any], reply: Reply) -> dict[str, Any]:
+def _provider_name(model: Model) -> str:
+    return str(model.entry["mock"]["provider_name"])
+
+
+def completion_document(gen_id: str, created: int, model: Model, reply: Reply) -> dict[str, Any]:
     """A ``chat.completion`` in 2026 wire key order: id, object, created, model, provider, choices, usage."""
     return {
         "id": gen_id,
         "object": "chat.completion",
         "created": created,
-        "model": entry["id"],
-        "provider": entry["mock"]["provider_name"],  # top-level, not in OR-SPEC ([obs])
+        "model": model.id,
+        "provider": _provider_name(model),  # top-level, not in OR-SPEC ([obs])
         "system_fingerprint": None,
         "choices": [
             {
@@ -170,20 +158,16 @@ def completion_document(gen_id: str, created: int, entry: dict[str, Any], reply:
                 "message": message_of(reply) | {"refusal": None, "reasoning": None},
             }
         ],
-        "usage": usage_of(entry, reply),
+        "usage": usage_of(model, reply),
     }
 
 
 _PROCESSING = b": OPENROUTER PROCESSING\n\n"
+_DONE = b"data: [DONE]\n\n"
 
 
 def stream_events(
-    gen_id: str,
-    created: int,
-    entry: dict[str, Any],
-    reply: Reply,
-    fault_at: int | None = None,
-    usage_chunk: str = "2026",
+    gen_id: str, created: int, model: Model, reply: Reply, fault_at: int | None = None, usage_chunk: str = "2026"
 ) -> list[bytes]:
     """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE].
 
@@ -193,8 +177,8 @@ def stream_events(
         "id": gen_id,
         "object": "chat.completion.chunk",
         "created": created,
-        "model": entry["id"],
-        "provider": entry["mock"]["provider_name"],
+        "model": model.id,
+        "provider": _provider_name(model),
     }
 
     def chunk(delta: dict[str, Any], finish: str | None, **extra: Any) -> bytes:
@@ -209,25 +193,20 @@ def stream_events(
 
     # OR-DOCS streaming.mdx: comment lines may precede and interleave data events; [obs] 0-17 per stream.
     events = [_PROCESSING, _PROCESSING]
-    deltas = delta_sequence(reply)
-    for index, delta in enumerate(deltas):
-        if fault_at is not None and index == fault_at:
-            events.append(mid_stream_error(head))
-            events.append(b"data: [DONE]\n\n")
-            return events
-        finish = reply.finish if index == len(deltas) - 1 else None
+    for index, (delta, finish) in enumerate(chunk_deltas(reply)):
+        if index == fault_at:
+            return [*events, mid_stream_error(head), _DONE]
         events.append(chunk(delta, finish))
         if index == 1:
             events.append(_PROCESSING)
     # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice ([obs] stream-003); 2025 traffic
     # keeps one choice with finish_reason null ([obs] stream-002/004/005); the docs say choices: [] (OR-DOCS).
-    usage = usage_of(entry, reply)
+    usage = usage_of(model, reply)
     if usage_chunk == "docs":
         events.append(sse_event(head | {"choices": [], "usage": usage}))
     else:
         events.append(chunk({"content": ""}, reply.finish if usage_chunk == "2026" else None, usage=usage))
-    events.append(b"data: [DONE]\n\n")
-    return events
+    return [*events, _DONE]
 
 
 def mid_stream_error(head: dict[str, Any]) -> bytes:
@@ -247,22 +226,22 @@ def mid_stream_error(head: dict[str, Any]) -> bytes:
 
 
 def generation_record(
-    gen_id: str, entry: dict[str, Any], reply: Reply, streamed: bool, latency_ms: int
+    gen_id: str, created_at: str, model: Model, reply: Reply, streamed: bool, latency_ms: int, api_type: str
 ) -> dict[str, Any]:
     """What ``GET /generation?id=`` returns for a generation this mock produced (OR-SPEC GenerationResponse)."""
-    usage = usage_of(entry, reply)
+    usage = usage_of(model, reply)
     return {
         "id": gen_id,
         "upstream_id": "chatcmpl-" + gen_id[-20:],
         "total_cost": usage["cost"],
         "cache_discount": None,
         "upstream_inference_cost": None,
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-        "model": entry["id"],
+        "created_at": created_at,
+        "model": model.id,
         "app_id": None,
         "streamed": streamed,
         "cancelled": False,
-        "provider_name": entry["mock"]["provider_name"],
+        "provider_name": _provider_name(model),
         "latency": latency_ms,
         "moderation_latency": None,
         "generation_time": latency_ms,
@@ -281,5 +260,5 @@ def generation_record(
         "origin": "",
         "usage": usage["cost"],
         "is_byok": False,
-        "api_type": "completions",
+        "api_type": api_type,
     }

@@ -1,15 +1,16 @@
-"""What OpenRouter and AI/ML API share: the OpenAI chat vocabulary, read into and out of ``ChatQuery``.
+"""The OpenAI chat vocabulary OpenRouter and AI/ML API share, read into and out of ``ChatQuery``/``Reply``.
 
-Each provider keeps its own ids, envelopes and errors; only the message shapes are common.
+Each provider keeps its own ids, envelopes and errors; the message, delta and usage shapes are common.
 """
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool
 from mockserver.http import MockResponse
 
-__all__ = ["delta_sequence", "message_of", "query_from_body", "sse_event", "sse_response"]
+__all__ = ["chunk_deltas", "message_of", "query_from_body", "sse_event", "sse_response", "usage_counts"]
 
 
 def _text_and_images(content: Any) -> tuple[str, int]:
@@ -77,8 +78,7 @@ def message_of(reply: Reply) -> dict[str, Any]:
     return message
 
 
-def delta_sequence(reply: Reply) -> list[dict[str, Any]]:
-    """The ``delta`` objects a streamed reply is cut into; the finish reason goes on the last."""
+def _deltas(reply: Reply) -> list[dict[str, Any]]:
     deltas: list[dict[str, Any]] = [{"content": piece} for piece in reply.pieces]
     for index, call in enumerate(_tool_call_dicts(reply)):
         arguments = call["function"]["arguments"]
@@ -100,12 +100,27 @@ def delta_sequence(reply: Reply) -> list[dict[str, Any]]:
     return deltas or [{"content": ""}]
 
 
+def chunk_deltas(reply: Reply) -> list[tuple[dict[str, Any], str | None]]:
+    """The ``delta`` objects a streamed reply is cut into, each with its finish reason (only the last has one)."""
+    deltas = _deltas(reply)
+    return [(delta, reply.finish if i == len(deltas) - 1 else None) for i, delta in enumerate(deltas)]
+
+
+def usage_counts(reply: Reply) -> dict[str, Any]:
+    """The three usage counters both providers send (OR-SPEC ChatUsage, AIML-DOCS)."""
+    return {
+        "prompt_tokens": reply.prompt_tokens,
+        "completion_tokens": reply.completion_tokens,
+        "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+    }
+
+
 def sse_event(document: Any) -> bytes:
     """One ``data:`` event, compact JSON as both providers send."""
     return b"data: " + json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
 
 
-def sse_response(chunks: list[bytes], headers: dict[str, str]) -> MockResponse:
+def sse_response(chunks: list[bytes], headers: Mapping[str, str]) -> MockResponse:
     """A 200 ``text/event-stream`` response with the given events."""
-    merged = {"content-type": "text/event-stream", "cache-control": "no-cache"} | headers
+    merged = {"content-type": "text/event-stream", "cache-control": "no-cache"} | dict(headers)
     return MockResponse(200, merged, chunks=chunks)

@@ -1,0 +1,102 @@
+"""The catalogue of example cases: one request per behaviour worth checking, and what its answer must be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contracts.strategies import base_request
+from contracts.targets import Target
+
+__all__ = ["Case", "examples"]
+
+# Llama 4 on Bedrock needs an inference profile; the bare foundation-model id is a 400 (wire-contracts §3.1).
+_BARE_MODEL = "meta.llama4-maverick-17b-instruct-v1:0"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One request to send and what the contract expects of its answer."""
+
+    name: str
+    operation: str
+    body: Any = None
+    status: int | None = None
+    """The expected error status; ``None`` expects any 2xx."""
+    error: str | None = None
+    """The Bedrock exception name expected in ``x-amzn-ErrorType``."""
+    headers: dict[str, str] = field(default_factory=dict)
+    authenticated: bool = True
+    mock_only: bool = False
+    """Uses the mock's fault headers, which a live provider ignores."""
+    model: str | None = None
+    fault: bool = False
+    """Expects an in-stream error (the mock's ``x-mock-stream-fault``)."""
+    label: str | None = None
+    kind: str = "example"
+
+
+def _tools_openai() -> list[dict[str, Any]]:
+    parameters = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    return [{"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
+                                              "parameters": parameters}}]  # fmt: skip
+
+
+def _chat(model: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {"model": model, "messages": [{"role": "user", "content": text}], "max_tokens": 64, **extra}
+
+
+def examples(target: Target) -> list[Case]:
+    """The example checks for the target's provider, cheapest and most telling first."""
+    m = target.model
+    if target.provider == "openrouter":
+        return [
+            Case("example:models", "list_models", authenticated=False),
+            Case("example:chat", "chat_completions", _chat(m, "Say hello.")),
+            Case("example:chat-stream", "chat_completions", _chat(m, "Count to three.", stream=True)),
+            Case("example:tools", "chat_completions",
+                 _chat(m, "What is the weather in Paris?", tools=_tools_openai(), tool_choice="auto")),
+            Case("example:error-invalid-param", "chat_completions", _chat(m, "Hi.", temperature=3), status=400),
+            Case("example:error-no-key", "chat_completions", _chat(m, "Hi."), status=401, authenticated=False),
+            Case("example:fault-429", "chat_completions", _chat(m, "Hi."), status=429,
+                 headers={"x-mock-fault": "429"}, mock_only=True),
+            Case("example:mid-stream-error", "chat_completions", _chat(m, "Count to three.", stream=True),
+                 headers={"x-mock-stream-fault": "2"}, mock_only=True, fault=True),
+        ]  # fmt: skip
+    if target.provider == "aimlapi":
+        return [
+            Case("example:models", "list_models", authenticated=False),
+            Case("example:chat", "chat_completions", _chat(m, "Say hello.")),
+            Case("example:chat-stream", "chat_completions", _chat(m, "Count to three.", stream=True)),
+            Case("example:tools", "chat_completions",
+                 _chat(m, "What is the weather in Paris?", tools=_tools_openai(), tool_choice="auto")),
+            # top_p has a 0.01 floor on AI/ML API (AIML-SPEC; wire-contracts §2.2).
+            Case("example:error-invalid-param", "chat_completions", _chat(m, "Hi.", top_p=0), status=400),
+            Case("example:error-no-key", "chat_completions", _chat(m, "Hi."), status=401, authenticated=False),
+            # Out of credits is 403, not 402 (AIML-DOCS; wire-contracts §2.5).
+            Case("example:fault-403", "chat_completions", _chat(m, "Hi."), status=403,
+                 headers={"x-mock-fault": "403"}, mock_only=True),
+        ]  # fmt: skip
+    invoke = {**base_request("bedrock", "invoke-request", "Say hello."), "max_gen_len": 64, "temperature": 0.5}
+    converse = {"messages": [{"role": "user", "content": [{"text": "Count to three."}]}],
+                "inferenceConfig": {"maxTokens": 64}}  # fmt: skip
+    tool = {"toolSpec": {"name": "get_weather", "description": "Weather in a city", "inputSchema": {"json": {
+        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}}  # fmt: skip
+    weather = {"messages": [{"role": "user", "content": [{"text": "What is the weather in Paris?"}]}],
+               "toolConfig": {"tools": [tool]}}  # fmt: skip
+    return [
+        Case("example:invoke", "invoke_model", invoke),
+        Case("example:invoke-stream", "invoke_model_with_response_stream", invoke),
+        Case("example:converse", "converse", converse),
+        Case("example:converse-stream", "converse_stream", converse),
+        Case("example:converse-tools", "converse", weather),
+        # Converse temperature tops out at 1 (BR-MODEL InferenceConfigurationTemperatureFloat).
+        Case("example:error-invalid-param", "converse", {**converse, "inferenceConfig": {"temperature": 1.5}},
+             status=400, error="ValidationException"),
+        Case("example:error-bare-model-id", "converse", converse, status=400, error="ValidationException",
+             model=_BARE_MODEL),
+        Case("example:fault-throttling", "converse", converse, status=429, error="ThrottlingException",
+             headers={"x-mock-fault": "ThrottlingException"}, mock_only=True),
+        Case("example:stream-fault", "converse_stream", converse,
+             headers={"x-mock-stream-fault": "throttlingException@2"}, mock_only=True, fault=True),
+    ]  # fmt: skip

@@ -1,0 +1,126 @@
+"""The engine's types: one request on its way (``Call``), and what a provider declares (``Operation``, ``Provider``)."""
+
+import random
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from mockserver.behaviour.catalogue import Model
+from mockserver.behaviour.chat import ChatQuery, Reply
+from mockserver.behaviour.controls import Controls
+from mockserver.behaviour.quirks import Quirk, quirk
+from mockserver.config import MockConfig
+from mockserver.engine.routing import Route
+from mockserver.errors import ProviderError
+from mockserver.http import MockRequest, MockResponse
+
+__all__ = ["Call", "Operation", "Provider"]
+
+ALNUM = string.ascii_letters + string.digits
+
+
+@dataclass(slots=True)
+class Call:
+    """One request on its way through the pipeline; each step sets its own field once."""
+
+    request: MockRequest
+    config: MockConfig
+    provider: "Provider | None"
+    operation: "Operation | None"
+    params: dict[str, str]
+    state: Any
+    """The provider's loaded state (catalogue, remembered generations)."""
+    now: float
+    """Epoch seconds when the request arrived, from the engine's clock (frozen with ``--freeze-time``)."""
+    rng: random.Random
+    """Seeded from ``--seed`` and the request's number: every id and random choice comes from here."""
+    path_known: bool = False
+    """The path exists with another method (405 rather than 404)."""
+    controls: Controls = field(default_factory=Controls)
+    caller: str | None = None
+    """Who is calling (API key, bearer token or AWS access key id), set by authentication: the quota key."""
+    model: Model | None = None
+    fixture: str | None = None
+    reply: Reply | None = None
+
+    def quirk(self, name: str) -> str:
+        """The behaviour this request gets for one of its provider's quirks."""
+        known = {q.name: q for q in self.provider.quirks} if self.provider else {}
+        return quirk(known[name], self.config.quirks, self.controls.quirks)
+
+    def token(self, length: int, alphabet: str = ALNUM) -> str:
+        """``length`` characters drawn from ``alphabet`` with the request's seeded generator."""
+        return "".join(self.rng.choices(alphabet, k=length))
+
+    def uuid(self) -> str:
+        """A version-4 UUID from the request's seeded generator."""
+        value = self.rng.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)
+        value = value & ~(0xC000 << 48) | (0x8000 << 48)
+        text = f"{value:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+Respond = Callable[[Call], MockResponse]
+Parse = Callable[[Call], Any]
+Resolve = Callable[[Call, Any], Model]
+Query = Callable[[Call, Any], ChatQuery]
+Render = Callable[[Call, ChatQuery, Reply | None], MockResponse]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One provider operation: either ``respond`` (reads, no generation) or the generating hooks."""
+
+    name: str
+    respond: Respond | None = None
+    """For operations that generate nothing (model lists, account endpoints): the whole answer after auth."""
+    parse: Parse | None = None
+    """Content type, JSON and schema validation: the body in the provider's vocabulary."""
+    model: Resolve | None = None
+    """The model the request names; given the parsed body, or None when ``model_in_path``."""
+    model_in_path: bool = False
+    """The model is named by the path (Bedrock): it is resolved before the body is read, as the service does."""
+    query: Query | None = None
+    """The provider-neutral query, with the provider's own request rules applied."""
+    render: Render | None = None
+    """The reply in the provider's vocabulary (JSON, SSE or event-stream frames)."""
+    generates: bool = True
+    """False: the engine neither checks the context window nor resolves a reply (render gets None)."""
+    public: bool = False
+    """No credentials needed (OpenRouter and AI/ML API model lists)."""
+    stream_faults: tuple[str, ...] = ()
+    """In-stream error types ``x-mock-stream-fault`` may ask for; the first is the default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Everything the engine needs to serve one provider, declared in ``providers/<name>/provider.py``."""
+
+    name: str
+    mount: str
+    """Where the provider lives on the mock, e.g. ``/openrouter/api/v1``."""
+    upstream_base_url: str
+    """The real base URL the mount mirrors, e.g. ``https://openrouter.ai/api/v1``."""
+    routes: Sequence[Route]
+    operations: Mapping[str, Operation]
+    load: Callable[[MockConfig], Any]
+    """Read the provider's state (its catalogue) once per reset."""
+    authenticate: Callable[[Call], str]
+    """Return the caller, or raise the provider's own 401/403."""
+    render_error: Callable[[Call, ProviderError], MockResponse]
+    """The provider's error envelope: the only place its errors become responses."""
+    faults: Mapping[str, Callable[[Call], ProviderError]] = field(default_factory=dict)
+    """``x-mock-fault`` values and the error each one raises."""
+    quirks: tuple[Quirk, ...] = ()
+
+    @property
+    def mount_segments(self) -> list[str]:
+        """The mount path as segments."""
+        return [p for p in self.mount.split("/") if p]
+
+    @property
+    def upstream_segments(self) -> list[str]:
+        """The upstream base URL's path as segments (``[]`` for Bedrock)."""
+        return [p for p in urlsplit(self.upstream_base_url).path.split("/") if p]

@@ -1,0 +1,264 @@
+"""The engine: one ordered pipeline for every request of every provider, and the one place errors become responses.
+
+route -> size -> controls -> authenticate -> parse/validate -> model -> fault -> query (provider rules) ->
+context -> quota -> reply -> render -> settle -> pace -> journal. A model named by the path (Bedrock) is
+resolved, and faults injected, before the body is read. Providers supply the hooks of each step
+(``engine/call.py``); the order, the quotas, the limits and the error handling are the engine's alone.
+"""
+
+import itertools
+import logging
+import random
+from collections.abc import Sequence
+
+from mockserver.behaviour.chat import ChatQuery
+from mockserver.behaviour.controls import read_controls
+from mockserver.behaviour.fixtures import FixtureStore
+from mockserver.behaviour.generate import prompt_tokens, tool_tokens
+from mockserver.behaviour.limits import Limiter
+from mockserver.behaviour.pacing import delays
+from mockserver.behaviour.quirks import Quirk, check_quirks
+from mockserver.behaviour.replies import resolve_reply
+from mockserver.clock import Clock
+from mockserver.config import MockConfig
+from mockserver.engine import admin
+from mockserver.engine.call import Call, Provider
+from mockserver.engine.journal import Journal
+from mockserver.engine.routing import match_route
+from mockserver.errors import ErrorKind, MockError, ProviderError
+from mockserver.http import MockRequest, MockResponse
+
+__all__ = ["Engine"]
+
+log = logging.getLogger("mockserver")
+
+_FAILURE = MockError(
+    "Mock failure",
+    "the mock failed on this request",
+    fix="This is a bug in the mock, not in your client: please report it with the request.",
+)
+
+
+class Engine:
+    """Holds configuration, fixtures, journal, quotas and provider state; answers requests."""
+
+    def __init__(
+        self, providers: Sequence[Provider], config: MockConfig | None = None, clock: Clock | None = None
+    ) -> None:
+        """Build an engine.
+
+        Args:
+            providers: which providers to serve (``mockserver.providers.all_providers()`` for all).
+            config: how to behave; defaults to the bundled fixtures, lenient mode, seed 0.
+            clock: time for ids, timestamps, rate-limit windows and pacing sleeps; tests pass a ``FakeClock``.
+        """
+        self.config = config or MockConfig()
+        self.clock = clock or Clock()
+        self.providers = {p.name: p for p in providers}
+        self.quirks: dict[str, Quirk] = {q.name: q for p in providers for q in p.quirks}
+        check_quirks(self.config.quirks, self.quirks, "configuration")
+        if self.config.root_provider and self.config.root_provider not in self.providers:
+            raise MockError(
+                "Bad configuration",
+                f"unknown provider {self.config.root_provider!r}",
+                fix=f"Choose one of: {', '.join(self.providers)}.",
+            )
+        self.journal = Journal(self.config.journal_size)
+        self.reset()
+
+    def reset(self) -> None:
+        """Reload fixtures and provider state; clear the journal and quotas; restart the id sequence."""
+        self.fixtures = FixtureStore.load(self.config.fixtures_dir)
+        self.states = {name: p.load(self.config) for name, p in self.providers.items()}
+        self.limiter = Limiter()
+        self.journal.clear()
+        self._numbers = itertools.count()
+
+    # -- routing ------------------------------------------------------------------------------------------------
+
+    def resolve(self, segments: list[str]) -> tuple[Provider | None, list[str]]:
+        """Find the provider whose mount (or, for the root provider, upstream path) prefixes ``segments``."""
+        for provider in self.providers.values():
+            mount = provider.mount_segments
+            if segments[: len(mount)] == mount:
+                return provider, segments[len(mount) :]
+        root = self.providers.get(self.config.root_provider or "")
+        if root is not None:
+            upstream = root.upstream_segments
+            if segments[: len(upstream)] == upstream:
+                return root, segments[len(upstream) :]
+        return None, segments
+
+    def begin(self, request: MockRequest) -> Call:
+        """Route ``request`` and open its ``Call``: provider, operation, path parameters, time and seeded ids."""
+        provider, rest = self.resolve(request.segments)
+        operation, known, state = None, False, None
+        params: dict[str, str] = {}
+        if provider is not None:
+            route, params, known = match_route(list(provider.routes), request.method, rest)
+            operation = provider.operations[route.operation] if route else None
+            state = self.states[provider.name]
+        number = next(self._numbers)
+        rng = random.Random(f"{self.config.seed}:{number}")
+        return Call(request, self.config, provider, operation, params, state, self.clock.now(), rng, known)
+
+    # -- the pipeline -------------------------------------------------------------------------------------------
+
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Answer one request; never raises."""
+        if request.segments[:1] == [admin.PREFIX]:
+            try:
+                return admin.handle(self, request, request.segments[1:])
+            except MockError as exc:
+                return exc.to_response()
+        call = self.begin(request)
+        try:
+            response = self._run(call)
+        except ProviderError as exc:
+            response = self._render_error(call, exc)
+        except MockError as exc:
+            response = exc.to_response()
+        except Exception:
+            log.exception("unexpected error in %s", request.raw_path)
+            response = self._render_error(call, ProviderError(ErrorKind.INTERNAL))
+        self._journal(call, response)
+        return response
+
+    def _run(self, call: Call) -> MockResponse:
+        provider, operation = call.provider, call.operation
+        if provider is None:
+            mounts = ", ".join(f"{p.mount} (mirrors {p.upstream_base_url})" for p in self.providers.values())
+            raise MockError(
+                "No provider at this path",
+                f"{call.request.method} {call.request.raw_path} is not under any mount",
+                status=404,
+                fix=f"Use a base URL under one of: {mounts}; or start with --provider NAME.",
+            )
+        if len(call.request.body) > self.config.max_body_bytes:
+            raise ProviderError(ErrorKind.TOO_LARGE, facts={"limit": self.config.max_body_bytes})
+        if operation is None:
+            raise ProviderError(ErrorKind.METHOD_NOT_ALLOWED if call.path_known else ErrorKind.NOT_FOUND)
+        call.controls = read_controls(
+            call.request,
+            quirks=self.quirks,
+            faults=list(provider.faults),
+            stream_faults=operation.stream_faults,
+            where=f"{provider.name} {operation.name}",
+        )
+        if not operation.public:
+            call.caller = provider.authenticate(call)
+        if operation.respond is not None:
+            self._fault(call)
+            return operation.respond(call)
+        assert operation.parse and operation.model and operation.query and operation.render
+        # The model is resolved as soon as the request names it: from the path before the body is read
+        # (Bedrock answers a bad model id before a bad body), else from the validated body.
+        if operation.model_in_path:
+            call.model = operation.model(call, None)
+            self._fault(call)
+        body = operation.parse(call)
+        if not operation.model_in_path:
+            call.model = operation.model(call, body)
+            self._fault(call)
+        query = operation.query(call, body)
+        if operation.generates:
+            self._check_context(call, query)
+        self._admit(call)
+        if not operation.generates:
+            return operation.render(call, query, None)
+        answer = resolve_reply(self.fixtures, query, strict=self.config.strict, seed=self.config.seed)
+        call.fixture, call.reply = answer.fixture, answer.reply
+        response = answer.recorded or operation.render(call, query, answer.reply)
+        self._settle(call)
+        self._pace(call, response)
+        return response
+
+    def query_of(self, request: MockRequest) -> ChatQuery | None:
+        """The query a fixture lookup would see for ``request``, or None when it would not reach one (recorder)."""
+        call = self.begin(request)
+        operation = call.operation
+        if call.provider is None or operation is None or operation.parse is None or not operation.generates:
+            return None
+        assert operation.model and operation.query
+        try:
+            if operation.model_in_path:
+                call.model = operation.model(call, None)
+            body = operation.parse(call)
+            if not operation.model_in_path:
+                call.model = operation.model(call, body)
+            return operation.query(call, body)
+        except (ProviderError, MockError):
+            return None
+
+    # -- steps --------------------------------------------------------------------------------------------------
+
+    def _fault(self, call: Call) -> None:
+        name = call.controls.fault
+        if name is not None and call.provider is not None:
+            raise call.provider.faults[name](call)
+
+    def _check_context(self, call: Call, query: ChatQuery) -> None:
+        model = call.model
+        if model is None:
+            return
+        prompt, wanted = prompt_tokens(query), query.max_tokens or 0
+        if wanted > model.max_output_tokens or prompt + wanted > model.context_window:
+            facts = {"prompt": prompt, "tools": tool_tokens(query), "wanted": wanted,
+                     "context": model.context_window, "max_output": model.max_output_tokens}  # fmt: skip
+            raise ProviderError(ErrorKind.CONTEXT, facts=facts)
+
+    def _subject(self, call: Call) -> tuple[str, str, str]:
+        return (call.provider.name if call.provider else "", call.caller or "", call.model.id if call.model else "")
+
+    def _admit(self, call: Call) -> None:
+        """Count the request against its model's quotas (every operation with a model), or throttle it."""
+        if not self.config.rate_limits or call.model is None or not call.model.rate_limits:
+            return
+        breach = self.limiter.admit(self._subject(call), call.model.rate_limits, self.clock.now())
+        if breach is not None:
+            raise ProviderError(ErrorKind.THROTTLED, facts={"breach": breach})
+
+    def _settle(self, call: Call) -> None:
+        """Charge the reply's tokens to the token windows, once its usage is known."""
+        if not self.config.rate_limits or call.reply is None or call.model is None:
+            return
+        rules = [rule for rule in call.model.rate_limits if rule.unit == "tokens"]
+        if rules:
+            tokens = call.reply.prompt_tokens + call.reply.completion_tokens
+            self.limiter.charge(self._subject(call), rules, tokens, self.clock.now())
+
+    def _pace(self, call: Call, response: MockResponse) -> None:
+        """Set ``response.delays`` for a successful generation when pacing is on; every transport honours them."""
+        scale = call.controls.pace if call.controls.pace is not None else self.config.pace
+        speed = call.model.speed if call.model is not None else None
+        if response.status >= 300 or scale <= 0 or speed is None or (call.reply is None and call.fixture is None):
+            return
+        parts = 1 if response.chunks is None else len(response.chunks)
+        # A recorded response has no Reply: count one token per streamed piece after the first (assumed).
+        tokens = call.reply.completion_tokens if call.reply is not None else max(parts - 1, 0)
+        response.delays = delays(speed, tokens, parts, scale)
+
+    # -- errors and the journal ---------------------------------------------------------------------------------
+
+    def _render_error(self, call: Call, error: ProviderError) -> MockResponse:
+        if call.provider is None:
+            return _FAILURE.to_response()
+        try:
+            return call.provider.render_error(call, error)
+        except Exception:
+            log.exception("rendering a %s error failed", call.provider.name)
+            return _FAILURE.to_response()
+
+    def _journal(self, call: Call, response: MockResponse) -> None:
+        self.journal.record(
+            time=call.now,
+            provider=call.provider.name if call.provider else "__mock",
+            operation=call.operation.name if call.operation else None,
+            model=call.model.id if call.model else None,
+            method=call.request.method,
+            path=call.request.raw_path,
+            headers=call.request.headers,
+            body=call.request.body,
+            status=response.status,
+            fixture=call.fixture,
+        )

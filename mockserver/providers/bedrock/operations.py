@@ -1,0 +1,251 @@
+"""The Bedrock runtime's operations: the hooks the engine calls for each step (BR-MODEL ``operations``).
+
+Fault injection for tests and users (request headers, never sent by real clients), read by the engine:
+
+* ``x-mock-fault: <ExceptionName>`` answers with that Bedrock exception once the request is authenticated,
+  parsed and its model known, e.g. ``ThrottlingException`` (429), ``ModelTimeoutException`` (408),
+  ``ServiceUnavailableException`` (503); botocore raises it as ``ClientError`` with that code.
+* ``x-mock-stream-fault: <exceptionType>[@<index>]`` on the two streaming operations replaces event ``index``
+  (0-based, default 1) by an in-stream exception frame and ends the stream, e.g. ``throttlingException@2``;
+  botocore raises ``EventStreamError`` while iterating. The types are each stream's exception members in
+  BR-MODEL (``contracts.registry``): ConverseStream has no ``modelTimeoutException``.
+"""
+
+import base64
+import json
+from typing import Any
+
+from contracts.registry import stream_exceptions
+from contracts.wire.eventstream import encode_event
+from mockserver.behaviour.catalogue import Model
+from mockserver.behaviour.chat import ChatQuery, Reply
+from mockserver.engine.call import Call, Operation
+from mockserver.http import MockResponse, json_response
+from mockserver.providers.bedrock import documents
+from mockserver.providers.bedrock.catalogue import Catalogue
+from mockserver.providers.bedrock.errors import exception_frame, validation
+from mockserver.providers.bedrock.validation import converse_violations, invoke_violations
+
+__all__ = ["OPERATIONS"]
+
+EVENTSTREAM = "application/vnd.amazon.eventstream"
+# Wording assumed (everit style, as for other body errors).
+_NOT_AN_OBJECT = (
+    "Malformed input request: #: expected type: JSONObject, found: String, please reformat your input and try again."
+)
+
+
+_NOT_JSON = "The request body is not valid JSON."  # wording assumed
+_NO_INPUT = "1 validation error detected: Value null at 'input' failed to satisfy constraint: Member must not be null"
+
+
+def _json(call: Call, not_json: str) -> Any:
+    """The JSON body (None when empty); the content type is checked first (InvokeModel: "You must specify
+    application/json", BR-MODEL)."""
+    media = call.request.media_type("application/json")
+    if media != "application/json":
+        raise validation(f"The provided content type {media} is not supported.")  # wording assumed
+    if not call.request.body.strip():
+        return None
+    try:
+        return call.request.json_body()
+    except ValueError as exc:
+        raise validation(not_json) from exc
+
+
+def _invoke_body(body: Any) -> dict[str, Any]:
+    if body is None:
+        raise validation(_NOT_AN_OBJECT)
+    problem = invoke_violations(body)
+    if problem:
+        raise validation(problem)
+    result: dict[str, Any] = body
+    return result
+
+
+def _converse_body(body: Any) -> dict[str, Any]:
+    problem = converse_violations(body if body is not None else {})
+    if problem:
+        raise validation(problem)
+    result: dict[str, Any] = body
+    return result
+
+
+def _model(call: Call, body: Any) -> Model:
+    catalogue: Catalogue = call.state
+    return catalogue.resolve(call.params["modelId"])
+
+
+def _frames(call: Call, events: list[tuple[str, bytes]]) -> list[bytes]:
+    frames = [encode_event(name, payload) for name, payload in events]
+    fault = call.controls.stream_fault
+    if fault is not None:
+        frames = [*frames[: fault.index], exception_frame(fault.name)]
+    return frames
+
+
+def _padded(payload: dict[str, Any], material: bytes, index: int) -> bytes:
+    document = {**payload, "p": documents.padding(material, index)}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _stream_headers(call: Call, **extra: str) -> dict[str, str]:
+    return {"content-type": EVENTSTREAM, **extra, "x-amzn-requestid": call.uuid()}
+
+
+# InvokeModel and its stream: the Meta Llama native body ---------------------------------------------------------
+
+
+def _invoke_query(call: Call, body: Any) -> ChatQuery:
+    assert call.model is not None
+    return documents.invoke_query(call.model, body, "invoke_model", stream=False)
+
+
+def _invoke_stream_query(call: Call, body: Any) -> ChatQuery:
+    assert call.model is not None
+    documents.check_streaming(call.model, call.quirk("bedrock.stream_mode"), has_tools=False)
+    return documents.invoke_query(call.model, body, "invoke_model", stream=True)
+
+
+def _invoke_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
+    assert reply is not None
+    time = documents.timing(query, reply, call.config.seed)
+    headers = {
+        "x-amzn-requestid": call.uuid(),
+        "x-amzn-bedrock-invocation-latency": str(time.total),
+        "x-amzn-bedrock-input-token-count": str(reply.prompt_tokens),
+        "x-amzn-bedrock-output-token-count": str(reply.completion_tokens),
+    }
+    return json_response(200, documents.invoke_document(reply), headers)
+
+
+def _invoke_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
+    assert reply is not None
+    time = documents.timing(query, reply, call.config.seed)
+    events = []
+    for i, chunk in enumerate(documents.invoke_chunks(reply, time)):
+        raw = json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode()
+        events.append(("chunk", _padded({"bytes": base64.b64encode(raw).decode()}, call.request.body, i)))
+    headers = _stream_headers(call, **{"x-amzn-bedrock-content-type": "application/json"})
+    return MockResponse(200, headers, chunks=_frames(call, events))
+
+
+# Converse and ConverseStream ------------------------------------------------------------------------------------
+
+
+def _converse_query(call: Call, body: Any) -> ChatQuery:
+    assert call.model is not None
+    return documents.converse_query(call.model, body, "converse", stream=False)
+
+
+def _converse_stream_query(call: Call, body: Any) -> ChatQuery:
+    assert call.model is not None
+    documents.check_streaming(call.model, call.quirk("bedrock.stream_mode"), has_tools=bool(body.get("toolConfig")))
+    return documents.converse_query(call.model, body, "converse", stream=True)
+
+
+def _converse_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
+    assert reply is not None
+    document = documents.converse_document(reply, documents.timing(query, reply, call.config.seed))
+    return json_response(200, document, {"x-amzn-requestid": call.uuid()})
+
+
+def _converse_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
+    assert reply is not None
+    time = documents.timing(query, reply, call.config.seed)
+    events = [
+        (name, _padded(payload, call.request.body, i))
+        for i, (name, payload) in enumerate(documents.converse_events(reply, time))
+    ]
+    return MockResponse(200, _stream_headers(call), chunks=_frames(call, events))
+
+
+# CountTokens ----------------------------------------------------------------------------------------------------
+
+
+def _count_body(call: Call) -> Any:
+    body = _json(call, _NO_INPUT)
+    given = body.get("input") if isinstance(body, dict) else None
+    if not isinstance(given, dict) or len(given) != 1 or not {"invokeModel", "converse"} & set(given):
+        raise validation(_NO_INPUT)
+    if "invokeModel" in given:
+        invoke = given["invokeModel"]
+        raw = documents.decode_blob(invoke.get("body", "") if isinstance(invoke, dict) else "")
+        try:
+            native = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            native = None
+        return ("invoke", _invoke_body(native))
+    return ("converse", _converse_body(given["converse"]))
+
+
+def _count_model(call: Call, body: Any) -> Model:
+    catalogue: Catalogue = call.state
+    return catalogue.resolve(call.params["modelId"], allow_foundation=True)
+
+
+def _count_query(call: Call, body: Any) -> ChatQuery:
+    assert call.model is not None
+    form, request = body
+    if form == "invoke":
+        return documents.invoke_query(call.model, request, "count_tokens", stream=False)
+    return documents.converse_query(call.model, request, "count_tokens", stream=False)
+
+
+def _count_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
+    document = {"inputTokens": documents.count_input_tokens(query)}
+    return json_response(200, document, {"x-amzn-requestid": call.uuid()})
+
+
+def _streams(name: str) -> tuple[str, ...]:
+    return tuple(stream_exceptions("bedrock", name))
+
+
+OPERATIONS = {
+    op.name: op
+    for op in [
+        Operation(
+            "invoke_model",
+            parse=lambda call: _invoke_body(_json(call, _NOT_AN_OBJECT)),
+            model=_model,
+            model_in_path=True,
+            query=_invoke_query,
+            render=_invoke_render,
+        ),
+        Operation(
+            "invoke_model_with_response_stream",
+            parse=lambda call: _invoke_body(_json(call, _NOT_AN_OBJECT)),
+            model=_model,
+            model_in_path=True,
+            query=_invoke_stream_query,
+            render=_invoke_stream_render,
+            stream_faults=_streams("invoke_model_with_response_stream"),
+        ),
+        Operation(
+            "converse",
+            parse=lambda call: _converse_body(_json(call, _NOT_JSON)),
+            model=_model,
+            model_in_path=True,
+            query=_converse_query,
+            render=_converse_render,
+        ),
+        Operation(
+            "converse_stream",
+            parse=lambda call: _converse_body(_json(call, _NOT_JSON)),
+            model=_model,
+            model_in_path=True,
+            query=_converse_stream_query,
+            render=_converse_stream_render,
+            stream_faults=_streams("converse_stream"),
+        ),
+        Operation(
+            "count_tokens",
+            parse=_count_body,
+            model=_count_model,
+            model_in_path=True,
+            query=_count_query,
+            render=_count_render,
+            generates=False,
+        ),
+    ]
+}
