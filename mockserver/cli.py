@@ -9,8 +9,8 @@ from contracts.registry import NAMES as PROVIDERS
 from mockserver.behaviour.quirks import check_quirks
 from mockserver.clock import Clock, FrozenClock
 from mockserver.config import DEFAULT_FIXTURES, MockConfig
+from mockserver.core import all_providers
 from mockserver.errors import MockError
-from mockserver.providers import all_providers
 from mockserver.record import cli as record_cli
 
 __all__ = ["main"]

@@ -6,9 +6,16 @@ from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.engine.call import Provider
 from mockserver.engine.pipeline import Engine
-from mockserver.providers import all_providers
+from mockserver.providers.aimlapi.provider import PROVIDER as AIMLAPI
+from mockserver.providers.bedrock.provider import PROVIDER as BEDROCK
+from mockserver.providers.openrouter.provider import PROVIDER as OPENROUTER
 
-__all__ = ["MockCore"]
+__all__ = ["MockCore", "all_providers"]
+
+
+def all_providers() -> list[Provider]:
+    """Every bundled provider, in mount order (a fourth provider is added here and in contracts/registry.py)."""
+    return [OPENROUTER, AIMLAPI, BEDROCK]
 
 
 class MockCore(Engine):

@@ -99,4 +99,5 @@ class MockError(Exception):
     def to_response(self) -> MockResponse:
         """Render as the mock's own problem document."""
         headers = {"content-type": "application/problem+json", "x-should-retry": "false", "x-mock-error": "true"}
-        return MockResponse(self.status, headers, _json(self.document()))
+        document = self.document()
+        return MockResponse(self.status, headers, _json(document), problem=document)

@@ -79,7 +79,9 @@ class MockResponse:
     chunks: list[bytes] | None = None
     """Each item is written (and flushed) separately, so stream framing matches the provider's."""
     delays: list[float] | None = None
-    """Seconds to wait before each piece of ``paced()`` (set by ``mockserver/pacing.py``; None = no waiting)."""
+    """Seconds to wait before each piece of ``paced()`` (set by the engine's pacing step; None = no waiting)."""
+    problem: dict[str, Any] | None = None
+    """The mock's own problem document when this is the mock's error (in-process mocks raise it), else None."""
 
     @property
     def streamed(self) -> bool:

@@ -48,7 +48,7 @@ class Engine:
         """Build an engine.
 
         Args:
-            providers: which providers to serve (``mockserver.providers.all_providers()`` for all).
+            providers: which providers to serve (``mockserver.core.all_providers()`` for all).
             config: how to behave; defaults to the bundled fixtures, lenient mode, seed 0.
             clock: time for ids, timestamps, rate-limit windows and pacing sleeps; tests pass a ``FakeClock``.
         """

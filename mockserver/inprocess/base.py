@@ -137,9 +137,8 @@ class ProviderMock:
     def answer(self, request: MockRequest) -> MockResponse:
         """Ask the core, raising ``MockAssertionError`` for the mock's own errors when configured to."""
         response = self.core.handle(request)
-        # The core marks its own (non-provider) errors with this header (mockserver/errors.py MockError).
-        if self.raise_on_mock_error and response.headers.get("x-mock-error") == "true":
-            raise MockAssertionError(json.loads(response.content()))
+        if self.raise_on_mock_error and response.problem is not None:
+            raise MockAssertionError(response.problem)
         return response
 
     # -- journal ------------------------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ STREAMS: list[tuple[str, str, Callable[[bytes], list[Any]], dict[str, Any]]] = [
 
 @pytest.mark.parametrize(
     ("operation", "suffix", "check", "body", "fault"),
-    [(op, suffix, check, body, fault) for op, suffix, check, body in STREAMS for fault in stream_exceptions("bedrock", op)],
+    [(op, sfx, check, body, fault) for op, sfx, check, body in STREAMS for fault in stream_exceptions("bedrock", op)],
 )
 def test_every_accepted_stream_fault_gives_a_stream_the_contracts_accept(
     operation: str, suffix: str, check: Callable[[bytes], list[Any]], body: dict[str, Any], fault: str
@@ -191,7 +191,7 @@ def _one_per_minute(tmp_path: Path) -> Path:
         path = tmp_path / "fixtures" / provider / "models.json"
         document = json.loads(path.read_text())
         for entry in document[key]:
-            (entry["mock"] if "mock" in entry else entry)["rate_limits"] = rule
+            entry.get("mock", entry)["rate_limits"] = rule
         path.write_text(json.dumps(document))
     return tmp_path / "fixtures"
 

@@ -1,5 +1,1 @@
-"""AI/ML API: see ``provider.py``."""
-
-from mockserver.providers.aimlapi.provider import PROVIDER
-
-__all__ = ["PROVIDER"]
+"""AI/ML API: declared in ``provider.py``; the engine serves it through ``PROVIDER`` there."""

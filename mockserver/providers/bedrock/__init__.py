@@ -1,5 +1,1 @@
-"""The AWS Bedrock runtime: see ``provider.py``."""
-
-from mockserver.providers.bedrock.provider import PROVIDER
-
-__all__ = ["PROVIDER"]
+"""The AWS Bedrock runtime: declared in ``provider.py``; the engine serves it through ``PROVIDER`` there."""

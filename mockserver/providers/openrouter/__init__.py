@@ -1,5 +1,1 @@
-"""OpenRouter: see ``provider.py``."""
-
-from mockserver.providers.openrouter.provider import PROVIDER
-
-__all__ = ["PROVIDER"]
+"""OpenRouter: declared in ``provider.py``; the engine serves it through ``PROVIDER`` there."""
