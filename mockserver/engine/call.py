@@ -2,21 +2,22 @@
 
 import random
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from contracts.registry import Provider as ProviderFacts
 from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.behaviour.controls import Controls
 from mockserver.behaviour.quirks import Quirk, quirk
 from mockserver.config import MockConfig
-from mockserver.engine.routing import Route
+from mockserver.engine.routing import Route, routes_of
 from mockserver.errors import ProviderError
 from mockserver.http import MockRequest, MockResponse
 
-__all__ = ["Call", "Operation", "Provider"]
+__all__ = ["Call", "Operation", "Parse", "Provider", "Query", "Render", "Resolve", "Respond"]
 
 ALNUM = string.ascii_letters + string.digits
 
@@ -96,15 +97,15 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class Provider:
-    """Everything the engine needs to serve one provider, declared in ``providers/<name>/provider.py``."""
+    """Everything the engine needs to serve one provider, declared in ``providers/<name>/provider.py``.
 
-    name: str
-    mount: str
-    """Where the provider lives on the mock, e.g. ``/openrouter/api/v1``."""
-    upstream_base_url: str
-    """The real base URL the mount mirrors, e.g. ``https://openrouter.ai/api/v1``."""
-    routes: Sequence[Route]
+    Name, mount, upstream URL and routes come from the provider's entry in ``contracts.registry``, which the
+    contract kit reads too; the rest is the provider's own behaviour.
+    """
+
+    facts: ProviderFacts
     operations: Mapping[str, Operation]
+    """Every operation the registry lists for this provider, by name."""
     load: Callable[[MockConfig], Any]
     """Read the provider's state (its catalogue) once per reset."""
     authenticate: Callable[[Call], str]
@@ -114,6 +115,31 @@ class Provider:
     faults: Mapping[str, Callable[[Call], ProviderError]] = field(default_factory=dict)
     """``x-mock-fault`` values and the error each one raises."""
     quirks: tuple[Quirk, ...] = ()
+
+    def __post_init__(self) -> None:
+        missing = {op.name for op in self.facts.operations} ^ set(self.operations)
+        if missing:
+            raise ValueError(f"{self.facts.name}: operations and contracts.registry disagree on {sorted(missing)}")
+
+    @property
+    def name(self) -> str:
+        """The provider's name, e.g. ``openrouter``."""
+        return self.facts.name
+
+    @property
+    def mount(self) -> str:
+        """Where the provider lives on the mock, e.g. ``/openrouter/api/v1``."""
+        return self.facts.mount
+
+    @property
+    def upstream_base_url(self) -> str:
+        """The real base URL the mount mirrors, e.g. ``https://openrouter.ai/api/v1``."""
+        return self.facts.upstream_url()
+
+    @property
+    def routes(self) -> list[Route]:
+        """Every path of every operation (aliases included)."""
+        return routes_of(self.facts)
 
     @property
     def mount_segments(self) -> list[str]:

@@ -55,6 +55,7 @@ class Engine:
         self.config = config or MockConfig()
         self.clock = clock or Clock()
         self.providers = {p.name: p for p in providers}
+        self.routes = {p.name: p.routes for p in providers}
         self.quirks: dict[str, Quirk] = {q.name: q for p in providers for q in p.quirks}
         check_quirks(self.config.quirks, self.quirks, "configuration")
         if self.config.root_provider and self.config.root_provider not in self.providers:
@@ -95,7 +96,7 @@ class Engine:
         operation, known, state = None, False, None
         params: dict[str, str] = {}
         if provider is not None:
-            route, params, known = match_route(list(provider.routes), request.method, rest)
+            route, params, known = match_route(self.routes[provider.name], request.method, rest)
             operation = provider.operations[route.operation] if route else None
             state = self.states[provider.name]
         number = next(self._numbers)

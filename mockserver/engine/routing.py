@@ -1,4 +1,9 @@
-"""Operation tables: method + path template -> operation name, matched on decoded path segments."""
+"""Operation tables: method + path template -> operation name, matched on decoded path segments.
+
+A ``{name}`` template segment captures one segment *after* percent-decoding each one: the AWS SDKs encode ':'
+and '/' in a Bedrock model id (``%3A``, ``%2F``), so an inference-profile ARN stays one segment (wire-contracts
+§3.1).
+"""
 
 from dataclasses import dataclass
 

@@ -8,7 +8,6 @@ from contracts import registry
 from mockserver.behaviour.quirks import Quirk
 from mockserver.config import MockConfig
 from mockserver.engine.call import Call, Provider
-from mockserver.engine.routing import routes_of
 from mockserver.providers.aimlapi.errors import FAULTS, MESSAGES, error, render_error
 from mockserver.providers.aimlapi.operations import OPERATIONS
 from mockserver.providers.openai_compat import Catalogue, bearer_key, load_catalogue
@@ -40,8 +39,6 @@ QUIRKS = (
     ),
 )
 
-_FACTS = registry.provider("aimlapi")
-
 
 def authenticate(call: Call) -> str:
     """Require ``Authorization: Bearer <key>`` (AIML-SPEC securitySchemes); a missing or unknown key is 401."""
@@ -59,10 +56,7 @@ def load(config: MockConfig) -> Catalogue:
 
 
 PROVIDER = Provider(
-    name=_FACTS.name,
-    mount=_FACTS.mount,
-    upstream_base_url=_FACTS.upstream_url(),
-    routes=routes_of(_FACTS),
+    facts=registry.provider("aimlapi"),
     operations=OPERATIONS,
     load=load,
     authenticate=authenticate,

@@ -19,7 +19,7 @@ from contracts.registry import stream_exceptions
 from contracts.wire.eventstream import encode_event
 from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
-from mockserver.engine.call import Call, Operation
+from mockserver.engine.call import Call, Operation, Parse, Query, Render
 from mockserver.http import MockResponse, json_response
 from mockserver.providers.bedrock import documents
 from mockserver.providers.bedrock.catalogue import Catalogue
@@ -197,55 +197,27 @@ def _count_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResp
     return json_response(200, document, {"x-amzn-requestid": call.uuid()})
 
 
-def _streams(name: str) -> tuple[str, ...]:
-    return tuple(stream_exceptions("bedrock", name))
+def _bedrock(name: str, parse: Parse, query: Query, render: Render, **extra: Any) -> Operation:
+    """A Bedrock operation: the model is the path's ``{modelId}``; a stream's faults are its exception members."""
+    fields: dict[str, Any] = {"model": _model, "stream_faults": tuple(stream_exceptions("bedrock", name))} | extra
+    return Operation(name, parse=parse, query=query, render=render, model_in_path=True, **fields)
+
+
+def _invoke_parse(call: Call) -> dict[str, Any]:
+    return _invoke_body(_json(call, _NOT_AN_OBJECT))
+
+
+def _converse_parse(call: Call) -> dict[str, Any]:
+    return _converse_body(_json(call, _NOT_JSON))
 
 
 OPERATIONS = {
     op.name: op
     for op in [
-        Operation(
-            "invoke_model",
-            parse=lambda call: _invoke_body(_json(call, _NOT_AN_OBJECT)),
-            model=_model,
-            model_in_path=True,
-            query=_invoke_query,
-            render=_invoke_render,
-        ),
-        Operation(
-            "invoke_model_with_response_stream",
-            parse=lambda call: _invoke_body(_json(call, _NOT_AN_OBJECT)),
-            model=_model,
-            model_in_path=True,
-            query=_invoke_stream_query,
-            render=_invoke_stream_render,
-            stream_faults=_streams("invoke_model_with_response_stream"),
-        ),
-        Operation(
-            "converse",
-            parse=lambda call: _converse_body(_json(call, _NOT_JSON)),
-            model=_model,
-            model_in_path=True,
-            query=_converse_query,
-            render=_converse_render,
-        ),
-        Operation(
-            "converse_stream",
-            parse=lambda call: _converse_body(_json(call, _NOT_JSON)),
-            model=_model,
-            model_in_path=True,
-            query=_converse_stream_query,
-            render=_converse_stream_render,
-            stream_faults=_streams("converse_stream"),
-        ),
-        Operation(
-            "count_tokens",
-            parse=_count_body,
-            model=_count_model,
-            model_in_path=True,
-            query=_count_query,
-            render=_count_render,
-            generates=False,
-        ),
+        _bedrock("invoke_model", _invoke_parse, _invoke_query, _invoke_render),
+        _bedrock("invoke_model_with_response_stream", _invoke_parse, _invoke_stream_query, _invoke_stream_render),
+        _bedrock("converse", _converse_parse, _converse_query, _converse_render),
+        _bedrock("converse_stream", _converse_parse, _converse_stream_query, _converse_stream_render),
+        _bedrock("count_tokens", _count_body, _count_query, _count_render, model=_count_model, generates=False),
     ]
 }

@@ -9,7 +9,6 @@ from contracts import registry
 from mockserver.behaviour.quirks import Quirk
 from mockserver.config import MockConfig, catalogue_path
 from mockserver.engine.call import Provider
-from mockserver.engine.routing import routes_of
 from mockserver.providers.bedrock.auth import authenticate
 from mockserver.providers.bedrock.catalogue import Catalogue
 from mockserver.providers.bedrock.errors import FAULTS, render_error
@@ -32,14 +31,8 @@ def load(config: MockConfig) -> Catalogue:
     return Catalogue.load(catalogue_path(config, "bedrock"))
 
 
-_FACTS = registry.provider("bedrock")
 PROVIDER = Provider(
-    name=_FACTS.name,
-    mount=_FACTS.mount,
-    upstream_base_url=_FACTS.upstream_url(),
-    # {modelId} is one path segment; the SDK percent-encodes ':' and '/' in it (%3A, %2F), and the engine
-    # decodes each segment after splitting, so an ARN stays one segment (wire-contracts §3.1).
-    routes=routes_of(_FACTS),
+    facts=registry.provider("bedrock"),
     operations=OPERATIONS,
     load=load,
     authenticate=authenticate,

@@ -8,7 +8,6 @@ Routes, authentication, the error envelope (``errors.py``), faults, quirks and t
 from contracts import registry
 from mockserver.behaviour.quirks import Quirk
 from mockserver.engine.call import Call, Provider
-from mockserver.engine.routing import routes_of
 from mockserver.providers.openai_compat import bearer_key
 from mockserver.providers.openrouter.documents import OpenRouterState
 from mockserver.providers.openrouter.errors import FAULTS, error, render_error
@@ -32,8 +31,6 @@ QUIRKS = (
     ),
 )
 
-_FACTS = registry.provider("openrouter")
-
 
 def authenticate(call: Call) -> str:
     """The bearer key; 401s as observed, without ``user_id`` ([obs] error-401-* captures)."""
@@ -45,10 +42,7 @@ def authenticate(call: Call) -> str:
 
 
 PROVIDER = Provider(
-    name=_FACTS.name,
-    mount=_FACTS.mount,
-    upstream_base_url=_FACTS.upstream_url(),
-    routes=routes_of(_FACTS),
+    facts=registry.provider("openrouter"),
     operations=OPERATIONS,
     load=OpenRouterState.load,
     authenticate=authenticate,
