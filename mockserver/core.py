@@ -1,21 +1,23 @@
 """``MockCore``: the engine assembled with every bundled provider, as the server, the CLI and tests use it."""
 
+import importlib
 from collections.abc import Sequence
 
+from contracts.registry import NAMES
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.engine.call import Provider
 from mockserver.engine.pipeline import Engine
-from mockserver.providers.aimlapi.provider import PROVIDER as AIMLAPI
-from mockserver.providers.bedrock.provider import PROVIDER as BEDROCK
-from mockserver.providers.openrouter.provider import PROVIDER as OPENROUTER
 
 __all__ = ["MockCore", "all_providers"]
 
 
 def all_providers() -> list[Provider]:
-    """Every bundled provider, in mount order (a fourth provider is added here and in contracts/registry.py)."""
-    return [OPENROUTER, AIMLAPI, BEDROCK]
+    """Every provider in ``contracts.registry``, in its order: ``mockserver/providers/<name>/provider.py:PROVIDER``.
+
+    A fourth provider is one registry entry and one folder; nothing here changes.
+    """
+    return [importlib.import_module(f"mockserver.providers.{name}.provider").PROVIDER for name in NAMES]
 
 
 class MockCore(Engine):
