@@ -31,7 +31,13 @@ __all__ = ["ABSENT", "FACTS", "Breach", "Constraint", "base_request", "breach", 
 
 FACTS = Path(__file__).parents[1] / "fixtures_data" / "published_constraints.json"
 
-ABSENT: Any = object()
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
 """The value of a ``required`` breach: the member is left out."""
 
 # The Converse members whose botocore constraints are checked (the constraints themselves are read from botocore).
@@ -186,7 +192,8 @@ def breaches(constraint: Constraint) -> dict[str, st.SearchStrategy[Any]]:
 def breach(provider: str, kind: str, model: str, constraint: Constraint, rule: str, value: Any) -> Breach:
     """The base request with ``value`` at the member (or without the member, for ``required``)."""
     document = base_request(provider, kind, model)
-    parts, node = constraint.parts, document
+    parts = constraint.parts
+    node: Any = document  # an object or an array, step by step
     for i, step in enumerate(parts[:-1]):
         if isinstance(step, int):
             while len(node) <= step:

@@ -76,7 +76,7 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
     ("bedrock", "serviceTier.type", "enum"): "serviceTier is not in the mock's request schema",
     ("bedrock", "serviceTier.type", "required"): "serviceTier is not in the mock's request schema",
 }  # fmt: skip
-# The smallest breach of a rule, found without shrinking (deterministic: derandomized).
+# The smallest breach of each rule: shrunk and derandomized, so the same request every run.
 _SMALLEST = settings(database=None, derandomize=True, phases=[Phase.generate, Phase.shrink], max_examples=50)
 
 
