@@ -1,13 +1,22 @@
-"""The registry of named contract checks and the Violation value they produce."""
+"""The registry of named contract checks and the Violation value they produce.
 
+Severity decides what fails. An **error** is drift: a missing required field, a wrong type, a value outside a
+closed enum, broken stream grammar or framing. A **warning** is reported but is not drift: something a provider
+really sends that its documentation does not list, such as a provider-native ``finish_reason`` in OpenRouter's
+normalised field (an enum marked ``x-open-enum``, check ``enum.open``), or a rule the docs leave unverified; a
+strict run (``contracts check --strict``, ``contracts validate --strict``, ``failing(..., strict=True)``) fails on
+warnings too. **Info** never fails (unknown fields, an exception frame ending a stream).
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["CHECKS", "Check", "Severity", "Violation", "check"]
+__all__ = ["CHECKS", "Check", "Severity", "Violation", "check", "failing"]
 
 
 class Severity(StrEnum):
-    """How much a violation matters: errors fail validation, warnings and info do not."""
+    """How much a violation matters: errors fail, warnings fail only a strict run, info never fails."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -46,6 +55,12 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
+def failing(violations: Iterable[Violation], *, strict: bool = False) -> list[Violation]:
+    """The violations that fail a contract: the errors, and the warnings too when ``strict``."""
+    fails = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return [v for v in violations if v.severity in fails]
+
+
 def check(name: str, summary: str, severity: Severity = Severity.ERROR) -> Check:
     """Register a check under a unique name and return it."""
     if name in CHECKS:
@@ -58,6 +73,7 @@ def check(name: str, summary: str, severity: Severity = Severity.ERROR) -> Check
 JSON = check("json", "the document is valid JSON")
 SCHEMA = check("schema", "the document conforms to its JSON Schema")
 UNKNOWN_FIELD = check("unknown-field", "fields the schema does not know are reported", Severity.INFO)
+OPEN_ENUM = check("enum.open", "a value outside a documented but open enum (x-open-enum) is reported", Severity.WARNING)
 
 # Server-sent events (OpenRouter, AI/ML API).
 SSE_SYNTAX = check("sse.syntax", "only data:, comment and blank lines; one JSON object per data event")

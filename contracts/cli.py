@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contracts import check as checker
-from contracts.checks import CHECKS, Severity
+from contracts.checks import CHECKS, Severity, failing
 from contracts.targets import TargetError, open_target
 from contracts.validate import KINDS, STREAM_KINDS, UsageError, validate
 
@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--quiet", action="store_true", help="print errors and warnings only, not info")
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1), e.g. an undocumented value")
     commands.add_parser("checks", help="list the named checks")
     run = commands.add_parser("check", help="send example and generated requests to a target and report drift")
     run.add_argument("--provider", required=True, choices=sorted(KINDS))
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report", type=Path, help="write the JSON report here")
     run.add_argument("--junit", type=Path, help="write JUnit XML here")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    run.add_argument("--strict", action="store_true", help="warnings are drift too (exit 1), e.g. an undocumented "
+                     "value of an open enum")  # fmt: skip
     return parser
 
 
@@ -66,12 +69,14 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         except UsageError as exc:
             print(f"contracts: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        errors = sum(v.severity is Severity.ERROR for v in violations)
+        counts = {severity: sum(v.severity is severity for v in violations) for severity in Severity}
         for v in violations:
             if not (args.quiet and v.severity is Severity.INFO):
                 print(f"{path}: {v}", file=out)
-        print(f"{path}: {'FAIL' if errors else 'ok'} ({errors} errors, {len(violations) - errors} other)", file=out)
-        if errors:
+        fails = failing(violations, strict=args.strict)
+        print(f"{path}: {'FAIL' if fails else 'ok'} ({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} "
+              f"warnings, {counts[Severity.INFO]} info)", file=out)  # fmt: skip
+        if fails:
             status = EXIT_VIOLATIONS
     return status
 
@@ -93,7 +98,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
     try:
         report = checker.run(target, max_requests=args.max_requests, seed=args.seed,
-                             progress=None if args.quiet else progress)  # fmt: skip
+                             progress=None if args.quiet else progress, strict=args.strict)  # fmt: skip
     except TargetError as exc:
         print(f"contracts: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -117,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: the arguments after the program name (defaults to ``sys.argv[1:]``).
 
-    Returns 0 when everything conforms, 1 on drift (error-severity violations), 2 on a usage or
-    connection error.
+    Returns 0 when everything conforms, 1 on drift (error-severity violations; with ``--strict``
+    warnings too), 2 on a usage or connection error. Info (unknown fields) never fails.
     """
     try:
         args = _parser().parse_args(argv)

@@ -1,4 +1,4 @@
-"""Validate one JSON document against its schema and report fields the schema does not know."""
+"""Validate one JSON document against its schema; report fields it does not know and values outside open enums."""
 
 import json
 import re
@@ -7,11 +7,11 @@ from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from contracts import schemas
-from contracts.checks import JSON, SCHEMA, UNKNOWN_FIELD, Violation
+from contracts.checks import JSON, OPEN_ENUM, SCHEMA, UNKNOWN_FIELD, Violation
 
 __all__ = ["check_document", "json_path", "parse_json"]
 
@@ -40,13 +40,20 @@ def parse_json(text: str | bytes, path: str = "$") -> tuple[Any, list[Violation]
 
 
 def check_document(provider: str, kind: str, document: Any, prefix: str = "$") -> list[Violation]:
-    """Return schema errors (error) and unknown fields (info) for ``document``."""
+    """Return schema errors (error), values outside open enums (warning) and unknown fields (info)."""
     validator = schemas.validator(provider, kind)
     found = [_schema_violation(error, prefix) for error in validator.iter_errors(document)]
     root = schemas.uri(provider, kind) + "#"
-    found.extend(
-        UNKNOWN_FIELD(json_path(prefix, at), f"unknown field {at[-1]!r}") for at in _unknown(root, document, ())
-    )
+    opened: set[str] = set()
+    for at, value, documented in _walk(root, document, ()):
+        where = json_path(prefix, at)
+        if documented is None:
+            found.append(UNKNOWN_FIELD(where, f"unknown field {at[-1]!r}"))
+        elif where not in opened:
+            opened.add(where)
+            shown = ", ".join(json.dumps(v) for v in documented[:8]) + (", ..." if len(documented) > 8 else "")
+            found.append(OPEN_ENUM(where, f"{json.dumps(value)} is not a documented value ({shown}); "
+                                          "the enum is open: reported, not drift"))  # fmt: skip
     return found
 
 
@@ -61,8 +68,8 @@ def _schema_violation(error: ValidationError, prefix: str) -> Violation:
 
 
 @cache
-def _subschema_validator(ref: str) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": ref}, registry=schemas.registry())
+def _subschema_validator(ref: str) -> Validator:
+    return schemas.Validator({"$ref": ref}, registry=schemas.registry())
 
 
 def _contents(ref: str) -> Any:
@@ -95,9 +102,25 @@ def _applicable(ref: str, instance: Any) -> Iterator[str]:
             yield from _applicable(_child(ref, taken), instance)
 
 
-def _unknown(ref: str, instance: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
-    """Yield paths of object keys that no applicable schema declares."""
+# A finding of the walk: (path, value, documented values), the last None for a key no schema declares.
+_Found = tuple[tuple[str | int, ...], Any, list[Any] | None]
+
+
+def _documented(value: Any, enum: list[Any]) -> bool:
+    # JSON equality: true is not 1, 1 is 1.0.
+    return any(isinstance(e, bool) == isinstance(value, bool) and e == value for e in enum)
+
+
+def _walk(ref: str, instance: Any, at: tuple[str | int, ...]) -> Iterator[_Found]:
+    """Yield values outside an open enum that applies, and object keys that no applicable schema declares."""
     refs = list(_applicable(ref, instance))
+    for r in refs:
+        schema = _contents(r)
+        enum = schema.get("enum") if schema.get(schemas.OPEN_ENUM) is True else None
+        # A value of the wrong type is the schema check's error instead.
+        if isinstance(enum, list) and not _documented(instance, enum) and _subschema_validator(r).is_valid(instance):
+            yield at, instance, enum
+            break
     if isinstance(instance, dict):
         yield from _unknown_keys(refs, instance, at)
     elif isinstance(instance, list):
@@ -106,14 +129,12 @@ def _unknown(ref: str, instance: Any, at: tuple[str | int, ...]) -> Iterator[tup
             prefix_items = len(schema.get("prefixItems", []))
             for i, item in enumerate(instance):
                 if i < prefix_items:
-                    yield from _unknown(_child(r, "prefixItems", i), item, (*at, i))
+                    yield from _walk(_child(r, "prefixItems", i), item, (*at, i))
                 elif isinstance(schema.get("items"), dict):
-                    yield from _unknown(_child(r, "items"), item, (*at, i))
+                    yield from _walk(_child(r, "items"), item, (*at, i))
 
 
-def _unknown_keys(
-    refs: list[str], instance: dict[str, Any], at: tuple[str | int, ...]
-) -> Iterator[tuple[str | int, ...]]:
+def _unknown_keys(refs: list[str], instance: dict[str, Any], at: tuple[str | int, ...]) -> Iterator[_Found]:
     declared: dict[str, list[str]] = {}
     is_map, has_properties, closed = False, False, False
     for r in refs:
@@ -133,6 +154,6 @@ def _unknown_keys(
     for key, value in instance.items():
         if key in declared:
             for child in declared[key]:
-                yield from _unknown(child, value, (*at, key))
+                yield from _walk(child, value, (*at, key))
         elif has_properties and not is_map and not closed:
-            yield (*at, key)
+            yield (*at, key), value, None

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+from dataclasses import replace
 from typing import Any
 
 from contracts import registry
@@ -13,6 +14,7 @@ from contracts.checks import (
     ES_HEADERS,
     ES_PAYLOAD,
     INVOKE_LAST,
+    OPEN_ENUM,
     SSE_DONE,
     SSE_EMPTY,
     SSE_SYNTAX,
@@ -109,19 +111,22 @@ def _finish(
     return []
 
 
+_FOLDED = {UNKNOWN_FIELD.name, OPEN_ENUM.name}
+
+
 def _fold_unknown(found: list[Violation]) -> list[Violation]:
-    """Report each unknown field once per stream, not once per chunk."""
-    seen: dict[str, int] = {}
+    """Report each unknown field (and each undocumented value of an open enum) once per stream, not per chunk."""
+    seen: dict[tuple[str, str], int] = {}
     kept: list[Violation] = []
     for v in found:
-        if v.check == UNKNOWN_FIELD.name:
-            seen[v.message] = seen.get(v.message, 0) + 1
-            if seen[v.message] > 1:
+        if v.check in _FOLDED:
+            seen[v.check, v.message] = seen.get((v.check, v.message), 0) + 1
+            if seen[v.check, v.message] > 1:
                 continue
         kept.append(v)
     return [
-        UNKNOWN_FIELD(v.path, f"{v.message} (in {seen[v.message]} chunks)")
-        if v.check == UNKNOWN_FIELD.name and seen[v.message] > 1
+        replace(v, message=f"{v.message} (in {seen[v.check, v.message]} chunks)")
+        if v.check in _FOLDED and seen[v.check, v.message] > 1
         else v
         for v in kept
     ]

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.checks import Severity, Violation
+from contracts.checks import Severity, Violation, failing
 
 __all__ = ["Report", "Result", "redact"]
 
@@ -29,6 +29,8 @@ class Result:
     violations: tuple[Violation, ...]
     label: str | None = None
     """For an invalid request: the field and rule it breaks."""
+    strict: bool = False
+    """Warnings fail this result too (``contracts check --strict``)."""
 
     @property
     def errors(self) -> list[Violation]:
@@ -36,9 +38,19 @@ class Result:
         return [v for v in self.violations if v.severity is Severity.ERROR]
 
     @property
+    def warnings(self) -> list[Violation]:
+        """The warning-severity violations: reported, drift only in a strict run."""
+        return [v for v in self.violations if v.severity is Severity.WARNING]
+
+    @property
+    def failures(self) -> list[Violation]:
+        """What fails this result: the errors, and the warnings when strict."""
+        return failing(self.violations, strict=self.strict)
+
+    @property
     def passed(self) -> bool:
         """True when nothing drifted."""
-        return not self.errors
+        return not self.failures
 
 
 @dataclass(slots=True)
@@ -54,10 +66,12 @@ class Report:
     results: list[Result] = field(default_factory=list)
     requests_sent: int = 0
     property_examples: int = 0
+    strict: bool = False
+    """Warnings fail the run too."""
 
     @property
     def passed(self) -> bool:
-        """True when no result has an error violation."""
+        """True when no result has a failing violation (an error; a warning too when strict)."""
         return all(r.passed for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +85,7 @@ class Report:
             "seed": self.seed,
             "max_requests": self.max_requests,
             "requests_sent": self.requests_sent,
+            "strict": self.strict,
             "passed": self.passed,
             "summary": {
                 "cases": len(self.results),
@@ -78,7 +93,8 @@ class Report:
                 "examples": sum(r.kind == "example" for r in self.results),
                 "properties": sum(r.kind == "property" for r in self.results),
                 "errors": sum(len(r.errors) for r in self.results),
-                "drifted_checks": sorted({v.check for r in failed for v in r.errors}),
+                "warnings": sum(len(r.warnings) for r in self.results),
+                "drifted_checks": sorted({v.check for r in failed for v in r.failures}),
             },
             "results": [
                 {
@@ -116,8 +132,9 @@ class Report:
         for r in self.results:
             case = ET.SubElement(suite, "testcase", classname=f"contracts.{self.provider}.{r.kind}", name=r.name)
             if not r.passed:
-                failure = ET.SubElement(case, "failure", message=f"{len(r.errors)} contract violation(s)", type="drift")
-                failure.text = "\n".join(str(v) for v in r.errors)
+                message = f"{len(r.failures)} contract violation(s)"
+                failure = ET.SubElement(case, "failure", message=message, type="drift")
+                failure.text = "\n".join(str(v) for v in r.failures)
             elif r.violations:
                 out = ET.SubElement(case, "system-out")
                 out.text = "\n".join(str(v) for v in r.violations)
@@ -125,18 +142,20 @@ class Report:
         return redact('<?xml version="1.0" encoding="utf-8"?>\n' + body, secrets) + "\n"
 
     def summary(self, secrets: list[str]) -> str:
-        """A readable summary: one line per case, then each drift with its check and path."""
+        """A readable summary: one line per case, then each error and warning with its check and path."""
         lines = [f"contracts check: {self.provider} at {self.base_url} ({'LIVE' if self.live else 'not live'}), "
-                 f"model {self.model}, seed {self.seed}"]  # fmt: skip
+                 f"model {self.model}, seed {self.seed}{', strict: warnings fail' if self.strict else ''}"]  # fmt: skip
         for r in self.results:
             mark = "ok  " if r.passed else "FAIL"
             label = f" [{r.label}]" if r.label else ""
             lines.append(f"  {mark} {r.name:34} {r.status:>3} (expected {r.expected}){label}")
-            lines.extend(f"         {v}" for v in r.errors)
+            lines.extend(f"         {v}" for v in r.errors + r.warnings)
         failed = sum(not r.passed for r in self.results)
+        warnings = sum(len(r.warnings) for r in self.results)
         lines.append(
             f"{len(self.results)} cases ({self.property_examples} property examples), {self.requests_sent} requests; "
             + (f"{failed} drifted" if failed else "no drift")
+            + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
         )
         return redact("\n".join(lines), secrets)
 

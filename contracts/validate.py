@@ -4,10 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 from contracts import grammar, registry, schemas
-from contracts.checks import CHECKS, Check, Severity, Violation
+from contracts.checks import CHECKS, Check, Severity, Violation, failing
 from contracts.document import check_document, parse_json
 
-__all__ = ["CHECKS", "KINDS", "STREAM_KINDS", "Check", "Severity", "UsageError", "Violation", "failed", "validate"]
+__all__ = [
+    "CHECKS", "KINDS", "STREAM_KINDS", "Check", "Severity", "UsageError", "Violation", "failed", "failing", "validate",
+]  # fmt: skip
 
 
 class UsageError(ValueError):
@@ -41,7 +43,8 @@ def validate(provider: str, kind: str, document: Any | bytes | str) -> list[Viol
             ``converse-stream``) take the raw transcript (SSE text or event-stream bytes).
         document: a parsed JSON value, or JSON text/bytes for document kinds.
 
-    Errors fail the contract; warnings and info (e.g. unknown fields) are reported only.
+    Errors fail the contract; warnings (e.g. a value outside an open enum) fail only a strict run
+    (``failed(violations, strict=True)``); info (e.g. unknown fields) is reported only.
     Raises ``UsageError`` for an unknown provider or kind, or a kind whose schema is not written yet.
     """
     if provider not in KINDS:
@@ -64,6 +67,6 @@ def validate(provider: str, kind: str, document: Any | bytes | str) -> list[Viol
     return check_document(provider, kind, document)
 
 
-def failed(violations: list[Violation]) -> bool:
-    """Return True when any violation is an error."""
-    return any(v.severity is Severity.ERROR for v in violations)
+def failed(violations: list[Violation], *, strict: bool = False) -> bool:
+    """Return True when any violation is an error (or, when ``strict``, a warning)."""
+    return bool(failing(violations, strict=strict))

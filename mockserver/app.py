@@ -1,20 +1,47 @@
 """The ASGI application: one place that wires the core to starlette."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, NoMatchFound, request_response
+from starlette.types import Receive, Scope, Send
 
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
 
-__all__ = ["create_app", "to_mock_request", "to_starlette_response"]
+__all__ = ["Everything", "create_app", "to_mock_request", "to_starlette_response"]
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+"""The methods the recorder's route accepts (``record/proxy.py``); the mock's own app takes every method."""
+
+
+class Everything(BaseRoute):
+    """Every HTTP request, whatever its method or path, to one endpoint: the engine routes and refuses.
+
+    A starlette ``Route("/{path:path}", methods=...)`` answers other methods, paths without a leading ``/``
+    (``OPTIONS *``) and paths holding a decoded newline (``%0A``; the path regex's ``.`` stops at it) with its own
+    plain-text 404/405; the engine answers them as the provider (or the mock) would.
+    """
+
+    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+        self.app = request_response(endpoint)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """Match every HTTP request."""
+        return (Match.FULL, {}) if scope["type"] == "http" else (Match.NONE, {})
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        """Nothing is named: the mock builds no URLs."""
+        raise NoMatchFound(name, path_params)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the endpoint."""
+        await self.app(scope, receive, send)
 
 
 async def to_mock_request(request: Request) -> MockRequest:
@@ -60,6 +87,6 @@ def create_app(core: MockCore | None = None, config: MockConfig | None = None, c
             await mock.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
         return to_starlette_response(response, mock.clock)
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
+    app = Starlette(routes=[Everything(endpoint)])
     app.state.core = mock
     return app

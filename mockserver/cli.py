@@ -1,6 +1,10 @@
-"""Command line: ``mockserver serve [--host] [--port] [--fixtures] [--strict] [--provider] [--seed] [--api-key]``."""
+"""Command line: ``mockserver serve [--host] [--port] [--fixtures] [--strict] [--provider] [--seed] [--api-key]
+[--admin-token] [--admin-host] [--admin-port] [--header-timeout] [--body-timeout] [--max-connections] ...``."""
 
 import argparse
+import dataclasses
+import ipaddress
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -8,7 +12,7 @@ from pathlib import Path
 from contracts.registry import NAMES as PROVIDERS
 from mockserver.behaviour.quirks import check_quirks
 from mockserver.clock import Clock, FrozenClock
-from mockserver.config import DEFAULT_FIXTURES, MockConfig
+from mockserver.config import DEFAULT_FIXTURES, MockConfig, ServerLimits
 from mockserver.core import all_providers
 from mockserver.errors import MockError
 from mockserver.record import cli as record_cli
@@ -79,8 +83,82 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate-limits", action="store_true", help="enforce the catalogue's quotas with the providers' own 429s"
     )
     serve.add_argument("--log-level", default="warning")
+    _add_admin_arguments(serve)
+    _add_limit_arguments(serve)
     record_cli.add_commands(commands)
     return parser
+
+
+def _add_admin_arguments(serve: argparse.ArgumentParser) -> None:
+    admin = serve.add_argument_group("admin API (/__admin)")
+    admin.add_argument(
+        "--admin-token",
+        default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+        metavar="TOKEN",
+        help="require this token on /__admin (x-mock-admin-token: TOKEN or Authorization: Bearer TOKEN); default "
+        "$MOCKSERVER_ADMIN_TOKEN; without it, --api-key keys are required there, and with neither admin is open",
+    )
+    admin.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer admin requests whose Host is NAME (repeatable; * for any); default: localhost, "
+        "127.0.0.1, [::1] and the --host address",
+    )
+    admin.add_argument(
+        "--admin-port", type=int, metavar="PORT", help="serve /__admin only on this port (default: on --port)"
+    )
+    admin.add_argument(
+        "--journal-bodies",
+        choices=["truncated", "full"],
+        default="truncated",
+        help="journal bodies over 64 KiB as their first 64 KiB (default) or whole",
+    )
+
+
+def _add_limit_arguments(serve: argparse.ArgumentParser) -> None:
+    limits, defaults = serve.add_argument_group("slow and idle clients"), ServerLimits()
+    limits.add_argument("--header-timeout", type=float, default=defaults.header_timeout, metavar="SECONDS",
+                        help="408 and close when a request's headers take longer (default %(default)s)")
+    limits.add_argument("--body-timeout", type=float, default=defaults.body_timeout, metavar="SECONDS",
+                        help="408 and close when a body takes longer after its headers (default %(default)s)")
+    limits.add_argument("--keep-alive-timeout", type=int, default=defaults.keep_alive_timeout, metavar="SECONDS",
+                        help="close a keep-alive connection idle this long (default %(default)s)")
+    limits.add_argument("--send-timeout", type=float, default=defaults.send_timeout, metavar="SECONDS",
+                        help="drop a client that reads nothing of a reply this long (default %(default)s)")
+    limits.add_argument("--max-connections", type=int, default=defaults.max_connections, metavar="N",
+                        help="open connections; beyond, the longest idle is closed, else 503 (default %(default)s, "
+                        "at most the open-file limit less 100)")
+    limits.add_argument("--max-header-bytes", type=int, default=defaults.max_header_bytes, metavar="BYTES",
+                        help="431 and close beyond this many header bytes (default %(default)s)")  # fmt: skip
+
+
+def limits_from_args(args: argparse.Namespace) -> ServerLimits:
+    """The listener limits of ``serve``'s arguments; ``MockError`` for a value that is not positive."""
+    for flag in ("header_timeout", "body_timeout", "keep_alive_timeout", "send_timeout", "max_connections",
+                 "max_header_bytes"):  # fmt: skip
+        if not getattr(args, flag) > 0:
+            name = "--" + flag.replace("_", "-")
+            raise MockError("Bad configuration", f"{name} {getattr(args, flag)}", fix=f"Give {name} a positive value.")
+    return ServerLimits(
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
+        send_timeout=args.send_timeout,
+        max_connections=args.max_connections,
+        max_header_bytes=args.max_header_bytes,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a ``--host`` value) is reachable from this machine only."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def config_from_args(args: argparse.Namespace) -> MockConfig:
@@ -99,6 +177,9 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
     if args.bedrock_stream_mode:
         quirks["bedrock.stream_mode"] = args.bedrock_stream_mode
     check_quirks(quirks, QUIRKS, "--quirk")
+    admin_hosts = list(args.admin_host)
+    if args.host not in ("0.0.0.0", "::", ""):  # a wildcard is no name a client uses
+        admin_hosts.append(args.host)
     return MockConfig(
         fixtures_dir=args.fixtures,
         strict=args.strict,
@@ -108,6 +189,9 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
         quirks=quirks,
         pace=args.pace,
         rate_limits=args.rate_limits,
+        admin_token=args.admin_token,
+        admin_hosts=admin_hosts,
+        journal_bodies=args.journal_bodies,
     )
 
 
@@ -140,30 +224,54 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in record_cli.COMMANDS:
         return record_cli.run(args)
-    import uvicorn
-
     from mockserver.app import create_app
+    from mockserver.inprocess.server import fit_connections, make_server
 
     try:
         clock = clock_from_args(args)
-        app = create_app(config=config_from_args(args), clock=clock)
+        config = config_from_args(args)
+        app = create_app(config=config, clock=clock)
+        limits = limits_from_args(args)
     except MockError as exc:
         print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)
         return 2
+    fitted = fit_connections(limits.max_connections)
+    if fitted < limits.max_connections:
+        print(f"mockserver: --max-connections lowered to {fitted} to fit the open-file limit", file=sys.stderr)
+        limits = dataclasses.replace(limits, max_connections=fitted)
+    try:
+        server, sockets = make_server(
+            app, host=args.host, port=args.port, admin_port=args.admin_port, limits=limits, log_level=args.log_level,
+            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+            date_header=not isinstance(clock, FrozenClock),  # frozen: no wall-clock Date header either
+        )  # fmt: skip
+    except OSError as exc:
+        print(f"mockserver: cannot listen on {args.host}: {exc}", file=sys.stderr)
+        return 2
     scheme = "https" if args.ssl_certfile else "http"
-    mounts = ", ".join(f"{scheme}://{args.host}:{args.port}{p.mount}" for p in app.state.core.providers.values())
+    base = f"{scheme}://{args.host}:{args.port}"
+    mounts = ", ".join(f"{base}{p.mount}" for p in app.state.core.providers.values())
     print(f"mockserver: serving {mounts}", file=sys.stderr)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        log_level=args.log_level,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        date_header=not isinstance(clock, FrozenClock),  # frozen: no wall-clock Date header either
-    )
+    if args.admin_port is not None:
+        print(f"mockserver: admin API on {scheme}://{args.host}:{args.admin_port}/__admin only", file=sys.stderr)
+    if not is_loopback(args.host):
+        _warn_beyond_loopback(args.host, config)
+    server.run(sockets=sockets)
     return 0
+
+
+def _warn_beyond_loopback(host: str, config: MockConfig) -> None:
+    guarded = bool(config.admin_token or any(config.api_keys.values()))
+    lines = [
+        f"WARNING: --host {host} listens beyond this machine: anyone who can reach it can call the mock",
+        "and its admin API (the journal holds request bodies; fixtures can be added; state can be reset).",
+        "The admin API takes a token: --admin-token TOKEN (or $MOCKSERVER_ADMIN_TOKEN)."
+        if not guarded
+        else "The admin API requires a token (--admin-token, else the --api-key keys).",
+        "Admin requests must name localhost, 127.0.0.1, [::1] or the --host address in Host; add the names",
+        "your clients use with --admin-host NAME. Bind 127.0.0.1 (the default) to keep all of it local.",
+    ]
+    print("\n".join(f"mockserver: {line}" for line in lines), file=sys.stderr)
 
 
 if __name__ == "__main__":

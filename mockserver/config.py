@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-__all__ = ["DEFAULT_FIXTURES", "MockConfig", "catalogue_path"]
+__all__ = ["DEFAULT_FIXTURES", "MockConfig", "ServerLimits", "catalogue_path"]
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -24,6 +25,10 @@ class MockConfig:
     """Per provider, the keys accepted; an empty or missing list accepts any non-empty key."""
     journal_size: int = 1000
     """How many requests the journal keeps (oldest dropped first)."""
+    journal_bytes: int = 64 * 1024 * 1024
+    """About how many bytes the journal keeps (bodies, headers, paths as received; oldest dropped first)."""
+    journal_bodies: Literal["truncated", "full"] = "truncated"
+    """``truncated``: bodies over 64 KiB keep their first 64 KiB as text, with size and sha256; ``full``: whole."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Bodies above this get the provider's 413 (Bedrock allows 25,000,000 bytes, BR-MODEL)."""
     quirks: dict[str, str] = field(default_factory=dict)
@@ -34,6 +39,33 @@ class MockConfig:
     """Enforce the catalogue's request/token quotas with each provider's own 429 / ThrottlingException."""
     sigv4_credentials: dict[str, str] = field(default_factory=dict)
     """Access key id -> secret key; when set, Bedrock SigV4 signatures are verified against them."""
+    admin_token: str | None = None
+    """Required on ``/__admin`` over HTTP (``x-mock-admin-token`` or ``Authorization: Bearer``) when set; when
+    None and ``api_keys`` are set, any of those keys is required instead; when neither, admin is open."""
+    admin_hosts: list[str] = field(default_factory=list)
+    """``Host`` names the admin API answers besides localhost, 127.0.0.1 and ::1 (any port); ``*`` for any."""
+    max_runtime_fixtures: int = 10_000
+    """Fixtures ``POST /__admin/fixtures`` may hold until a reset; beyond, spent ones go, then the mock's 413."""
+    max_runtime_fixture_bytes: int = 64 * 1024 * 1024
+    """The bytes those run-time fixtures' documents may hold in all (same refusal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerLimits:
+    """What one HTTP listener allows a client: uvicorn's own limits plus those it lacks (``mockserver serve``)."""
+
+    header_timeout: float = 10.0
+    """Seconds from a connection (or a request's first byte) to the end of its headers; then 408 and close."""
+    body_timeout: float = 60.0
+    """Seconds from the end of the headers to the end of the body; then 408 and close."""
+    keep_alive_timeout: int = 5
+    """Seconds an idle keep-alive connection stays open between requests (uvicorn's ``timeout_keep_alive``)."""
+    send_timeout: float = 60.0
+    """Seconds a client may leave the server's send buffer full (not reading) before the connection is dropped."""
+    max_connections: int = 1000
+    """Open connections; beyond them the longest-idle one (>= 1 s without a request) is closed, else 503."""
+    max_header_bytes: int = 64 * 1024
+    """Request line and headers; more is a 431 and close."""
 
 
 def catalogue_path(config: MockConfig, provider: str) -> Path:

@@ -1,12 +1,107 @@
 """Transport-neutral request and response values shared by the server and the in-process adapters."""
 
 import json
+import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-__all__ = ["MockRequest", "MockResponse", "json_response"]
+__all__ = ["MAX_JSON_DEPTH", "MockRequest", "MockResponse", "json_bytes", "json_response", "parse_json"]
+
+MAX_JSON_DEPTH = 100
+"""Deepest nesting of arrays and objects a request body may have. No provider documents one (V8's JSON.parse has
+none; Jackson, behind AWS's Java services, defaults to 1,000: ``StreamReadConstraints.DEFAULT_MAX_DEPTH``); 100 is
+far beyond any real chat body (a tool schema nested 40 objects deep fits) and keeps every later step off Python's
+recursion limit."""
+_MAX_INT_DIGITS = 309
+"""A JSON number must be a finite double, as JavaScript's ``JSON.parse`` (OpenRouter, AI/ML API) reads it
+(ECMA-262 Number): an integer of 309 digits or more that passes ``1.8e308`` is refused (so Python's own
+4,300-digit ``int`` limit is never reached)."""
+
+
+class _Refused(ValueError):
+    """A JSON text Python would read but a provider cannot: NaN/Infinity, an overflowing number, too deep."""
+
+
+def _constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity; RFC 8259 section 6 has no such numbers.
+    raise _Refused(f"{name} is not a JSON value")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999999: valid grammar, but no double holds it (JSON.parse gives Infinity)
+        raise _Refused(f"number {text[:20]}... is out of range")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) >= _MAX_INT_DIGITS and not math.isfinite(float(text)):
+        raise _Refused(f"number {text[:20]}... ({len(text)} digits) is out of range")
+    return int(text)
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether arrays/objects nest deeper than ``limit`` (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return False
+
+
+# Each byte by its role in a number: digits "9", exponent marks "e", signs "s", anything else " ".
+_SHAPE_TABLE = bytes(
+    ord("9") if 48 <= b <= 57 else ord("e") if b in b"eE" else ord("s") if b in b"+-" else ord(" ") for b in range(256)
+)
+
+
+def _may_overflow(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a number no double holds: a 100-digit run or a 3-digit exponent.
+
+    Checking each number in Python costs ~1.5 us (seconds for a body of a million numbers); this check is two
+    C-speed passes (``translate``, substring search), and only a body it flags pays for the callbacks.
+    """
+    shapes = raw.translate(_SHAPE_TABLE)
+    return b"9" * 100 in shapes or b"e999" in shapes or b"es999" in shapes
+
+
+def parse_json(data: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Read a JSON text as the providers do: ``ValueError`` with a short, printable reason when it is not one.
+
+    UTF-8 only (RFC 8259 section 8.1: Python's json would also guess UTF-16 and UTF-32 from the bytes), no byte
+    order mark (JSON.parse reads it as an unexpected token); refuses what Python's json accepts but JSON does not
+    (NaN, Infinity), numbers no double holds, and nesting deeper than ``max_depth``.
+    """
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    numbers = _may_overflow(raw)
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise ValueError(str(exc)) from exc
+    if text.startswith("\ufeff"):
+        raise ValueError("Unexpected byte order mark at position 0")
+    try:
+        if numbers:
+            value = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        else:
+            value = json.loads(text, parse_constant=_constant)
+    except (_Refused, json.JSONDecodeError):
+        raise
+    except RecursionError as exc:
+        raise _Refused(f"nesting deeper than {max_depth} levels") from exc
+    except ValueError as exc:  # e.g. Python's int limit, worded for Python programmers
+        raise _Refused("not a JSON text") from exc
+    opened = raw.count(b"[") + raw.count(b"{")
+    if opened > max_depth and isinstance(value, dict | list) and _too_deep(value, max_depth):  # fewer: cannot be
+        raise _Refused(f"nesting deeper than {max_depth} levels")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +147,11 @@ class MockRequest:
         return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
     def json_body(self) -> Any:
-        """The body parsed as JSON; ``ValueError`` with a short reason when it is empty or not JSON."""
+        """The body parsed as JSON (``parse_json``'s rules); ``ValueError`` with a short reason when it is empty or
+        not JSON."""
         if not self.body.strip():
             raise ValueError("empty body")
-        try:
-            return json.loads(self.body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(str(exc)) from exc
+        return parse_json(self.body)
 
     def media_type(self, default: str = "") -> str:
         """The ``content-type`` without parameters, lower-cased (``default`` when absent)."""
@@ -105,9 +198,42 @@ class MockResponse:
         return self.body if self.chunks is None else b"".join(self.chunks)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(value: Any, depth: int = 0) -> Any:
+    """A copy JSON can carry: NaN and infinities as text, nesting past ``MAX_JSON_DEPTH`` cut."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if depth > MAX_JSON_DEPTH and isinstance(value, dict | list | tuple):
+        return "..."
+    if isinstance(value, dict):
+        return {str(k): _printable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v, depth + 1) for v in value]
+    return value
+
+
+def json_bytes(document: Any, *, sort_keys: bool = False) -> bytes:
+    """Compact UTF-8 JSON that never fails on what a request can carry into a document.
+
+    A lone surrogate (``"\\ud800"`` in a request, echoed in an error) is written as that escape, as
+    JavaScript's ``JSON.stringify`` does (ES2019 "well-formed JSON.stringify"); NaN and infinities (never valid
+    JSON) are written as strings; nesting beyond ``MAX_JSON_DEPTH`` is cut.
+    """
+    try:
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False, sort_keys=sort_keys)
+    except (ValueError, RecursionError):
+        text = json.dumps(_printable(document), separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # only inside strings: a raw surrogate becomes its \uXXXX escape
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
+
+
 def json_response(status: int, document: Any, headers: Mapping[str, str] | None = None) -> MockResponse:
-    """Serialise ``document`` compactly, as the providers do, with a JSON content type."""
-    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    """Serialise ``document`` compactly, as the providers do, with a JSON content type (``json_bytes``)."""
+    body = json_bytes(document)
     merged = {"content-type": "application/json"}
     merged.update(headers or {})
     return MockResponse(status, merged, body)

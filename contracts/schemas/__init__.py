@@ -1,15 +1,38 @@
-"""Load and compile the JSON Schemas (Draft 2020-12) stored beside this module."""
+"""Load and compile the JSON Schemas (Draft 2020-12) stored beside this module.
+
+One keyword of our own: ``"x-open-enum": true`` beside an ``enum`` marks the list as documented but open (the
+provider says it may send other values, or is known to). Validation then holds the value to the schema's ``type``
+only, and ``contracts.document`` reports a value outside the list as a warning (check ``enum.open``), not drift.
+Only response schemas use it: an enum in a request schema is what the provider refuses (contracts/schemas/README.md).
+"""
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator as SchemaValidator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["BASE_URI", "SCHEMA_DIR", "kinds", "load", "registry", "uri", "validator"]
+__all__ = ["BASE_URI", "OPEN_ENUM", "SCHEMA_DIR", "Validator", "kinds", "load", "registry", "uri", "validator"]
+
+OPEN_ENUM = "x-open-enum"
+"""The keyword that marks an ``enum`` as documented but open."""
+_CLOSED_ENUM = Draft202012Validator.VALIDATORS["enum"]
+
+
+def _enum(validator: Any, enums: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if schema.get(OPEN_ENUM) is True:
+        return  # the value is held to the schema's type; document.py reports values outside the list
+    yield from _CLOSED_ENUM(validator, enums, instance, schema)
+
+
+Validator = validators.extend(Draft202012Validator, {"enum": _enum})
+"""Draft 2020-12 with ``x-open-enum`` understood."""
 
 SCHEMA_DIR = Path(__file__).parent
 # Every file is registered under this base so that "chat-response.json#/$defs/usage" and
@@ -44,14 +67,14 @@ def registry() -> Registry[Any]:
 
 
 @cache
-def validator(provider: str, kind: str) -> Draft202012Validator:
+def validator(provider: str, kind: str) -> SchemaValidator:
     """Return a compiled validator for ``<provider>/<kind>.json``, built once per process."""
     schema = load(provider, kind)
     Draft202012Validator.check_schema(schema)
     if "$id" not in schema:
         # Files without $id still resolve their relative refs against their own location.
         schema = {"$id": uri(provider, kind), **schema}
-    return Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def kinds(provider: str) -> list[str]:

@@ -50,6 +50,12 @@ _FIXED: dict[tuple[str, str], dict[str, str]] = {
     ("bedrock", "converse-request"): {
         "additionalModelResponseFieldPaths": "JSON pointers into the model's response (BR-MODEL)",
         "additionalModelRequestFields": "free JSON passed to the model",
+        "guardrailConfig": "names a guardrail of the caller's account; guardrails are a per-model capability",
+        "performanceConfig": "latency-optimized inference is offered for some models and regions only (BR-DOCS)",
+        "serviceTier": "service tiers are per model; reserved needs reserved capacity (BR-DOCS)",
+        "outputConfig": "structured output and effort are per-model features; jsonSchema.schema is JSON text",
+        "promptVariables": "only with a prompt resource as modelId (BR-MODEL ConverseRequest.promptVariables)",
+        "projectIdentifier": "names a project of the caller's account (BR-MODEL ConverseRequest.projectIdentifier)",
     },
 }
 

@@ -56,16 +56,22 @@ def _fault(value: str | None, faults: Collection[str], where: str) -> str | None
     return name
 
 
+def _index(text: str) -> bool:
+    # ASCII digits only ("²".isdigit() is true, int() refuses it), and short: int() refuses 4,300 digits.
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _stream_fault(value: str | None, names: Collection[str], where: str) -> StreamFault | None:
     if value is None:
         return None
     if not names:
         raise _bad(STREAM_FAULT, value, f"{where} has no in-stream faults.")
     name, at, index = value.strip().rpartition("@") if "@" in value else (value.strip(), "", "")
-    if not at and name.isdigit():  # a bare event index: the operation's first (default) fault type
+    if not at and _index(name):  # a bare event index: the operation's first (default) fault type
         name, index = next(iter(names)), name
-    if name not in names or (index and not index.isdigit()) or (at and not index):
-        raise _bad(STREAM_FAULT, value, f"Use <type>[@<event index>] or <event index>; types: {', '.join(names)}.")
+    if name not in names or (index and not _index(index)) or (at and not index):
+        accepted = f"Use <type>[@<event index>] or <event index> (up to 9 digits); types: {', '.join(names)}."
+        raise _bad(STREAM_FAULT, value, accepted)
     return StreamFault(name, int(index) if index else 1)
 
 

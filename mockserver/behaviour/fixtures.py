@@ -1,70 +1,26 @@
 """Load, index and match fixtures: JSON files under ``<provider>/<operation>/`` and ``conversations/``.
 
-A fixture has a ``match`` object (matchers below, all must pass) and either a ``reply`` (text and
-tool calls, rendered by each provider in its own vocabulary) or a recorded ``response`` (status,
-headers, and a JSON ``body`` or a raw ``file`` beside it, served byte for byte).
+A fixture has a ``match`` object (matchers in ``matchers.py``, all must pass) and either a ``reply`` (text and
+tool calls, rendered by each provider in its own vocabulary) or a recorded ``response`` (status, headers, and a
+JSON ``body`` or a raw ``file`` beside it, served byte for byte). Documents are checked once, at load time or
+when POSTed to the admin API (``shapes.py``); files never reach outside the fixtures folder.
 """
 
-import difflib
 import json
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery
+from mockserver.behaviour.matchers import MATCHERS, TEXT_MATCHERS, Text, rank
+from mockserver.behaviour.shapes import NO_BODY, confined, shape_problem
 from mockserver.errors import MockError
 
-__all__ = ["MATCHERS", "Fixture", "FixtureStore", "split_frames"]
+__all__ = ["MATCHERS", "Fixture", "FixtureStore", "parse_fixture", "split_frames"]
 
 SHARED = "conversations"
-
-
-def _text(value: Any) -> str:
-    return str(value).strip().casefold()
-
-
-def _subset(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(k in actual and _subset(v, actual[k]) for k, v in expected.items())
-    return bool(expected == actual)
-
-
-# Each matcher returns None when the request passes, or the reason it does not (vcrpy-style).
-Matcher = Callable[[Any, ChatQuery], str | None]
-MATCHERS: dict[str, Matcher] = {
-    "model": lambda want, q: None if want in (q.model, q.family) else f"model is {q.model!r}, fixture wants {want!r}",
-    "user_message": lambda want, q: (
-        None
-        if _text(want) == _text(q.last_user_text)
-        else f"last user message is {q.last_user_text[:60]!r}, fixture wants exactly {want!r}"
-    ),
-    "user_message_contains": lambda want, q: (
-        None
-        if _text(want) in _text(q.last_user_text)
-        else f"last user message {q.last_user_text[:60]!r} does not contain {want!r}"
-    ),
-    "stream": lambda want, q: None if bool(want) == q.stream else f"stream is {q.stream}, fixture wants {bool(want)}",
-    "has_tools": lambda want, q: (
-        None if bool(want) == bool(q.tools) else f"request {'has' if q.tools else 'has no'} tools"
-    ),
-    "tool_result": lambda want, q: (
-        None
-        if bool(want) == q.answers_tool
-        else f"conversation {'ends' if q.answers_tool else 'does not end'} with a tool result"
-    ),
-    "seed": lambda want, q: None if want == q.seed else f"seed is {q.seed!r}, fixture wants {want!r}",
-    # Turns in the conversation (system included): keeps apart agent-loop steps that end on the same user text.
-    "turns": lambda want, q: (
-        None if want == len(q.messages) else f"conversation has {len(q.messages)} turns, fixture wants {want}"
-    ),
-    "body": lambda want, q: (
-        None if _subset(want, q.body) else "request body does not contain the fixture's `body` fields"
-    ),
-    "providers": lambda want, q: None if q.provider in want else f"fixture is only for {', '.join(want)}",
-}
 
 
 @dataclass(slots=True)
@@ -83,6 +39,16 @@ class Fixture:
     times: int | None = None
     """Answer at most this many requests, then step aside (e.g. a 429 once, then the reply): WireMock-style."""
     used: int = 0
+    size: int | None = None
+    """Bytes of the document when added at run time (``POST /__admin/fixtures``); None for loaded fixtures."""
+
+    _checks: list[tuple[str, Any]] = field(default_factory=list, init=False, repr=False, compare=False)
+    """The matchers cheapest first: a fixture for another model fails before its text is searched."""
+
+    def __post_init__(self) -> None:
+        # Text matchers are folded once here, not for every request (matchers.Text).
+        self.match = {k: Text.of(v) if k in TEXT_MATCHERS and isinstance(v, str) else v for k, v in self.match.items()}
+        self._checks = sorted(self.match.items(), key=lambda item: item[0] in (*TEXT_MATCHERS, "body"))
 
     @property
     def exhausted(self) -> bool:
@@ -91,7 +57,7 @@ class Fixture:
 
     def matches(self, query: ChatQuery) -> bool:
         """Whether every matcher passes (stops at the first that fails)."""
-        return not self.exhausted and all(MATCHERS[key](want, query) is None for key, want in self.match.items())
+        return not self.exhausted and all(MATCHERS[key](want, query) is None for key, want in self._checks)
 
     def misses(self, query: ChatQuery) -> list[str]:
         """The reasons this fixture does not match ``query`` (empty when it matches)."""
@@ -127,37 +93,21 @@ def split_frames(data: bytes, framing: str) -> list[bytes]:
     return [data]
 
 
-def _shape_problem(reply: Any, response: Any) -> str | None:
-    """What is wrong with a ``reply`` or ``response`` object's shape, checked once at load time."""
-    if reply is not None:
-        if not isinstance(reply, dict) or not isinstance(reply.get("content", ""), str):
-            return "`reply` is an object with an optional string `content`"
-        calls = reply.get("tool_calls", [])
-        if not isinstance(calls, list) or not all(
-            isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("arguments", {}), dict)
-            for c in calls
-        ):
-            return "`reply.tool_calls` is a list of {name: string, arguments: object}"
-        usage = reply.get("usage", {})
-        if not isinstance(usage, dict) or not all(isinstance(v, int) and v >= 0 for v in usage.values()):
-            return "`reply.usage` maps prompt_tokens/completion_tokens to whole numbers"
-        return None
-    if not isinstance(response, dict):
-        return "`response` is an object"
-    status, headers = response.get("status", 200), response.get("headers", {})
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        return "`response.status` is an HTTP status code"
-    if not isinstance(headers, dict) or not all(isinstance(v, str | int) for v in headers.values()):
-        return "`response.headers` maps names to strings"
-    if "file" in response and not isinstance(response["file"], str):
-        return "`response.file` is a file name beside the fixture"
-    return None
+_CONFINED = "Keep a fixture's files beside it inside the fixtures folder and name them relatively, e.g. a.sse."
 
 
 def parse_fixture(
-    document: Any, name: str, provider: str | None, operation: str | None, folder: Path | None
+    document: Any,
+    name: str,
+    provider: str | None,
+    operation: str | None,
+    folder: Path | None,
+    root: Path | None = None,
 ) -> Fixture:
-    """Check a fixture document's shape and build a ``Fixture``; a bad one raises the mock's own error."""
+    """Check a fixture document's shape and build a ``Fixture``; a bad one raises the mock's own error.
+
+    ``folder`` holds the fixture's files; they must resolve inside ``root`` (default: ``folder`` itself).
+    """
     if not isinstance(document, dict):
         raise MockError(
             "Bad fixture", f"{name}: a fixture is a JSON object", fix="See fixtures/README.md for the format."
@@ -176,7 +126,7 @@ def parse_fixture(
         raise MockError(
             "Bad fixture", f"{name}: give exactly one of `reply` or `response`", fix="See fixtures/README.md."
         )
-    problem = _shape_problem(reply, response)
+    problem = shape_problem(reply, response)
     if problem:
         raise MockError("Bad fixture", f"{name}: {problem}", fix="See fixtures/README.md for the format.")
     times = document.get("times")
@@ -188,8 +138,18 @@ def parse_fixture(
             raise MockError(
                 "Bad fixture", f"{name}: `response.file` needs a fixture on disk", fix="Inline the body instead."
             )
-        raw = (folder / response["file"]).read_bytes()
+        path, rule = confined(root or folder, folder, response["file"])
+        if path is None:
+            raise MockError("Bad fixture", f"{name}: {rule} (got {response['file'][:80]!r})", fix=_CONFINED)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise MockError(
+                "Bad fixture", f"{name}: `response.file` cannot be read ({exc.strerror})", fix=_CONFINED
+            ) from exc
         chunks = split_frames(raw, response.get("framing", "raw"))
+    elif response is not None and response.get("status", 200) in NO_BODY:
+        chunks = []  # no body at all: a JSON ``null`` would break the framing of a 204 or 304
     return Fixture(name, provider, operation, match, reply, response, chunks, document.get("provenance", {}), times)
 
 
@@ -199,12 +159,15 @@ class FixtureStore:
     def __init__(self, fixtures: list[Fixture] | None = None) -> None:
         self._fixtures: list[Fixture] = list(fixtures or [])
         self._lock = threading.Lock()
+        self.added_bytes = 0
+        """Bytes of the fixtures added at run time and still held."""
 
     @classmethod
     def load(cls, root: Path) -> "FixtureStore":
-        """Read every fixture below ``root``."""
+        """Read every fixture below ``root``; a fixture (or a file it names) outside ``root`` is refused."""
         fixtures = []
         if root.is_dir():
+            top = root.resolve()
             for path in sorted(root.glob("*/**/*.json")):
                 relative = path.relative_to(root)
                 if relative.parts[0] == SHARED:
@@ -213,16 +176,48 @@ class FixtureStore:
                     provider, operation = relative.parts[0], relative.parts[1]
                 else:
                     continue  # catalogues (<provider>/models.json) and notes are not fixtures
-                try:
-                    document = json.loads(path.read_text(encoding="utf-8"))
-                except json.JSONDecodeError as exc:
-                    raise MockError("Bad fixture", f"{relative}: not valid JSON ({exc})", fix="Fix the JSON.") from exc
-                fixtures.append(parse_fixture(document, str(relative), provider, operation, path.parent))
+                if not path.resolve().is_relative_to(top):
+                    raise MockError(
+                        "Bad fixture", f"{relative}: a symlink to outside the fixtures folder", fix=_CONFINED
+                    )
+                fixtures.append(parse_fixture(_read(path, relative), str(relative), provider, operation,
+                                              path.parent, top))  # fmt: skip
         return cls(fixtures)
 
-    def add(self, fixture: Fixture) -> None:
-        """Add a fixture at run time; it takes precedence over equally specific loaded ones."""
-        self._fixtures.insert(0, fixture)
+    def add(
+        self, fixture: Fixture, size: int = 0, *, max_count: int | None = None, max_bytes: int | None = None
+    ) -> None:
+        """Add a fixture at run time (``size`` bytes); it takes precedence over equally specific loaded ones.
+
+        At most ``max_count`` run-time fixtures of ``max_bytes`` in all are held: those that have answered
+        their ``times`` requests make room first, then the mock's own 413 refuses the fixture.
+        """
+        with self._lock:
+            if not self._room(size, max_count, max_bytes):
+                self._fixtures = [f for f in self._fixtures if f.size is None or not f.exhausted]
+                self.added_bytes = sum(f.size or 0 for f in self._fixtures)
+            if not self._room(size, max_count, max_bytes):
+                raise MockError(
+                    "Too many run-time fixtures",
+                    f"{self.added} fixture(s) of {self.added_bytes} bytes were added at run time; this one "
+                    f"({size} bytes) would pass the limit of {max_count} fixtures or {max_bytes} bytes",
+                    status=413,
+                    fix="POST /__admin/reset to drop run-time fixtures, or raise MockConfig.max_runtime_fixtures "
+                    "/ max_runtime_fixture_bytes.",
+                )
+            fixture.size = size
+            self.added_bytes += size
+            self._fixtures.insert(0, fixture)
+
+    @property
+    def added(self) -> int:
+        """How many fixtures added at run time are held."""
+        return sum(1 for f in self._fixtures if f.size is not None)
+
+    def _room(self, size: int, max_count: int | None, max_bytes: int | None) -> bool:
+        return (max_count is None or self.added < max_count) and (
+            max_bytes is None or self.added_bytes + size <= max_bytes
+        )
 
     def __len__(self) -> int:
         return len(self._fixtures)
@@ -244,14 +239,17 @@ class FixtureStore:
             return best
 
     def closest(self, query: ChatQuery, limit: int = 3) -> list[tuple[Fixture, list[str]]]:
-        """The near misses, closest first, with the reason each matcher failed (only built for errors)."""
-        misses = [(f, f.misses(query)) for f in self.candidates(query.provider, query.operation)]
-        misses.sort(key=lambda item: (len(item[1]), -_likeness(item[0], query)))
-        return [(f, reasons) for f, reasons in misses if reasons][:limit]
+        """The near misses, closest first, with the reason each matcher failed (only built for errors).
+
+        Bounded whatever the prompt and fixture count: see ``matchers.rank``.
+        """
+        misses = [(f, f.match, f.misses(query)) for f in self.candidates(query.provider, query.operation)]
+        ranked = rank([(i, match, reasons) for i, (_, match, reasons) in enumerate(misses) if reasons], query, limit)
+        return [(misses[i][0], misses[i][2]) for i in ranked]
 
 
-def _likeness(fixture: Fixture, query: ChatQuery) -> float:
-    """How close the fixture's text matchers are to the last user message (0..1), to rank near misses."""
-    texts = [str(fixture.match[k]) for k in ("user_message", "user_message_contains") if k in fixture.match]
-    said = _text(query.last_user_text)
-    return max((difflib.SequenceMatcher(None, _text(t), said).ratio() for t in texts), default=0.0)
+def _read(path: Path, relative: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, RecursionError, ValueError) as exc:  # ValueError: bad JSON, huge int
+        raise MockError("Bad fixture", f"{relative}: not valid JSON ({exc})", fix="Fix the JSON.") from exc

@@ -148,42 +148,94 @@ def _group(pieces: list[str], size: int = 3) -> list[str]:
     return ["".join(pieces[i : i + size]) for i in range(0, len(pieces), size)]
 
 
-def instance_from_schema(schema: Any, rng: random.Random, root: Any = None, depth: int = 0) -> Any:
-    """Build a value that validates against a (reasonable) JSON Schema."""
-    root = schema if root is None else root
-    if not isinstance(schema, dict) or depth > 8:
+# Bounds on what a schema in a request (tool parameters, response_format, inputSchema) can make generation do:
+# a 242-byte schema asking for ``minItems: 1000000`` must not stall the server. A schema asking for more gets a
+# shorter value (a real model stops at its output limit too). Chosen by the mock, generous for any real schema.
+MAX_DEPTH = 8
+"""Nesting levels followed (``$ref``, ``anyOf``, ``properties``, ``items`` each count one)."""
+MAX_ITEMS = 100
+"""Items in one generated array, whatever ``minItems`` says."""
+MAX_STRING = 1000
+"""Characters in one generated string, whatever ``minLength`` says."""
+MAX_VALUES = 2000
+"""Values in one generated instance in all (a ``$ref`` to ``#`` from four properties would branch 4^8 ways)."""
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` when it is a finite JSON number (``true`` is draft-04's exclusive flag, not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    try:
+        return value if math.isfinite(value) else None
+    except OverflowError:  # an int past the largest double
+        return None
+
+
+def _size(schema: dict[str, Any], key: str, default: int, cap: int) -> int:
+    value = _finite(schema.get(key, default))
+    return min(default, cap) if value is None else max(0, min(int(value), cap))
+
+
+def _pointer(root: Any, ref: Any) -> Any:
+    """Follow a local ``$ref`` (``#/$defs/x``, RFC 6901 escapes); anything else resolves to ``{}``."""
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return {}
+    target = root
+    for part in ref[1:].split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict):
+            target = target.get(part, {})
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return {}
+    return target
+
+
+def instance_from_schema(schema: Any, rng: random.Random, root: Any = None, depth: int = 0) -> Any:
+    """Build a value that validates against a (reasonable) JSON Schema; odd keywords are ignored, sizes bounded."""
+    budget = [MAX_VALUES]
+    return _instance(schema, rng, schema if root is None else root, depth, budget)
+
+
+def _instance(schema: Any, rng: random.Random, root: Any, depth: int, budget: list[int]) -> Any:
+    if not isinstance(schema, dict) or depth > MAX_DEPTH or budget[0] <= 0:
+        return None
+    budget[0] -= 1
     if "$ref" in schema:
-        target: Any = root
-        for part in str(schema["$ref"]).lstrip("#/").split("/"):
-            target = target.get(part, {}) if isinstance(target, dict) else {}
-        return instance_from_schema(target, rng, root, depth + 1)
+        return _instance(_pointer(root, schema["$ref"]), rng, root, depth + 1, budget)
     if "const" in schema:
         return schema["const"]
-    if schema.get("enum"):
-        return rng.choice(schema["enum"])
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return rng.choice(enum)
     for key in ("anyOf", "oneOf"):
-        if schema.get(key):
-            return instance_from_schema(schema[key][0], rng, root, depth + 1)
-    if schema.get("allOf"):
+        options = schema.get(key)
+        if isinstance(options, list) and options:
+            return _instance(options[0], rng, root, depth + 1, budget)
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and parts:
         merged: dict[str, Any] = {}
-        for part in schema["allOf"]:
-            merged.update(part)
-        return instance_from_schema(merged, rng, root, depth + 1)
+        for part in parts:
+            merged.update(part if isinstance(part, dict) else {})
+        return _instance(merged, rng, root, depth + 1, budget)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind is None:
         kind = "object" if "properties" in schema else "string"
     if kind == "object":
-        props = schema.get("properties", {})
-        return {name: instance_from_schema(sub, rng, root, depth + 1) for name, sub in props.items()}
+        props = schema.get("properties")
+        props = props if isinstance(props, dict) else {}
+        return {str(name): _instance(sub, rng, root, depth + 1, budget) for name, sub in props.items()}
     if kind == "array":
-        low = int(schema.get("minItems", 1))
-        high = max(low, min(int(schema.get("maxItems", low + 1)), low + 2))
-        return [
-            instance_from_schema(schema.get("items", {}), rng, root, depth + 1) for _ in range(rng.randint(low, high))
-        ]
+        low = _size(schema, "minItems", 1, MAX_ITEMS)
+        high = max(low, min(_size(schema, "maxItems", low + 1, MAX_ITEMS), low + 2))
+        items = schema.get("items", {})
+        count = min(rng.randint(low, high), max(budget[0], 0))
+        if isinstance(items, list):  # draft-04 tuple form
+            return [_instance(items[i] if i < len(items) else {}, rng, root, depth + 1, budget) for i in range(count)]
+        return [_instance(items, rng, root, depth + 1, budget) for _ in range(count)]
     if kind in ("integer", "number"):
         return _number(schema, rng, kind == "integer")
     if kind == "boolean":
@@ -194,14 +246,22 @@ def instance_from_schema(schema: Any, rng: random.Random, root: Any = None, dept
 
 
 def _number(schema: dict[str, Any], rng: random.Random, integer: bool) -> int | float:
-    low: float = schema.get("minimum", schema.get("exclusiveMinimum", 0))
-    high: float = schema.get("maximum", schema.get("exclusiveMaximum", low + 100))
+    minimum, exclusive_min = _finite(schema.get("minimum")), _finite(schema.get("exclusiveMinimum"))
+    maximum, exclusive_max = _finite(schema.get("maximum")), _finite(schema.get("exclusiveMaximum"))
+    low: float = next((b for b in (minimum, exclusive_min) if b is not None), 0)
+    high: float = next((b for b in (maximum, exclusive_max) if b is not None), low + 100)
+    if not math.isfinite(high):  # low + 100 past the largest double
+        high = low
     if integer:
         low_i = math.ceil(low) + (1 if "exclusiveMinimum" in schema and float(low).is_integer() else 0)
         high_i = math.floor(high) - (1 if "exclusiveMaximum" in schema and float(high).is_integer() else 0)
         return rng.randint(low_i, max(low_i, high_i))
-    value = round(rng.uniform(low, high), 2)
-    return min(max(value, low), high) if value not in (low, high) else (low + high) / 2
+    if math.isfinite(high - low):
+        value = round(rng.uniform(low, high), 2)
+    else:  # a span wider than the largest double: mix the two ends instead of subtracting them
+        share = rng.random()
+        value = round(low * (1 - share) + high * share, 2)
+    return min(max(value, low), high) if value not in (low, high) else low / 2 + high / 2
 
 
 def _string(schema: dict[str, Any], rng: random.Random) -> str:
@@ -211,11 +271,12 @@ def _string(schema: dict[str, Any], rng: random.Random) -> str:
         "email": "llama@example.com",
         "uri": "https://example.com/",
     }
-    if schema.get("format") in formats:
-        return formats[str(schema["format"])]
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in formats:
+        return formats[fmt]
     words = ["Paris", "llama", "sunny", "alpha", "example", "forty-two", "blue", "Lisbon"]
     text = rng.choice(words)
-    low = int(schema.get("minLength", 0))
-    high = int(schema.get("maxLength", 64))
+    low = _size(schema, "minLength", 0, MAX_STRING)
+    high = _size(schema, "maxLength", 64, MAX_STRING)
     text = (text * (low // max(len(text), 1) + 1))[: max(low, min(len(text) if len(text) >= low else low, high))]
     return text

@@ -56,12 +56,27 @@ def rules_of(data: Mapping[str, Any]) -> list[Rule]:
     return rules
 
 
-class Limiter:
-    """The counters of every window, thread-safe; time comes from the caller (the core's injectable clock)."""
+MAX_WINDOWS = 100_000
+"""Counters held at most (one per provider, caller, model or pool, unit and window); see ``Limiter``."""
 
-    def __init__(self) -> None:
+
+class Limiter:
+    """The counters of every window, thread-safe; time comes from the caller (the core's injectable clock).
+
+    State stays bounded however many keys call: a window whose period has passed counts nothing any more and
+    is dropped (windows are aligned to the clock, so they end together: one sweep per minute boundary at
+    most); past ``max_windows`` live windows, the least recently used is dropped (that caller starts afresh).
+    """
+
+    def __init__(self, max_windows: int = MAX_WINDOWS) -> None:
         self._windows: dict[tuple[str, ...], tuple[float, int]] = {}
         self._lock = threading.Lock()
+        self._max = max(max_windows, 1)
+        self._expiry = float("inf")
+        """When the first held window ends."""
+
+    def __len__(self) -> int:
+        return len(self._windows)
 
     def _window(self, subject: Subject, rule: Rule, now: float) -> tuple[tuple[str, ...], float, int]:
         provider, caller, model = subject
@@ -70,6 +85,16 @@ class Limiter:
         start = now - now % length
         begun, used = self._windows.get(key, (start, 0))
         return key, start, used if begun == start else 0
+
+    def _store(self, key: tuple[str, ...], start: float, used: int, now: float) -> None:
+        self._windows.pop(key, None)  # re-inserted last: the dict's order is least recently used first
+        if now >= self._expiry:  # (before that no window has ended: a sweep would find nothing)
+            self._windows = {k: v for k, v in self._windows.items() if now < v[0] + WINDOWS[k[-1]]}
+            self._expiry = min((v[0] + WINDOWS[k[-1]] for k, v in self._windows.items()), default=float("inf"))
+        while len(self._windows) >= self._max:
+            del self._windows[next(iter(self._windows))]
+        self._windows[key] = (start, used)
+        self._expiry = min(self._expiry, start + WINDOWS[key[-1]])
 
     def admit(self, subject: Subject, rules: Sequence[Rule], now: float) -> Breach | None:
         """Count one request, or return the breach with the latest reset (nothing is counted then)."""
@@ -86,7 +111,7 @@ class Limiter:
             if breaches:
                 return max(breaches, key=lambda b: b.reset_at)
             for key, start, used in counted:
-                self._windows[key] = (start, used)
+                self._store(key, start, used, now)
             return None
 
     def charge(self, subject: Subject, rules: Sequence[Rule], tokens: int, now: float) -> None:
@@ -95,4 +120,4 @@ class Limiter:
             for rule in rules:
                 if rule.unit == "tokens":
                     key, start, used = self._window(subject, rule, now)
-                    self._windows[key] = (start, used + tokens)
+                    self._store(key, start, used + tokens, now)

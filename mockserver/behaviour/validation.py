@@ -1,6 +1,13 @@
-"""Request validation with the JSON Schemas stored in ``contracts/schemas`` (compiled once, cached)."""
+"""Request validation with the JSON Schemas stored in ``contracts/schemas`` (compiled once, cached).
 
-from collections.abc import Callable
+Explaining a failure costs more than finding it: jsonschema builds an error for every failing item (an ``anyOf``
+over a 120 KB list took 9 s and 500 MB). So explanations are bounded: documents of more than ``MAX_EXPLAINED``
+values are explained by fastjsonschema's first error (linear, compiled), and at most ``MAX_ERRORS`` errors are
+ever read.
+"""
+
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -10,7 +17,12 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from contracts.schemas import load, validator
 
-__all__ = ["SchemaProblem", "first_problem", "is_valid", "zod_message"]
+__all__ = ["MAX_ERRORS", "MAX_EXPLAINED", "SchemaProblem", "first_problem", "is_valid", "violations", "zod_message"]
+
+MAX_EXPLAINED = 5000
+"""Values (scalars, arrays, objects) in a document jsonschema explains in full; larger ones get the first error."""
+MAX_ERRORS = 100
+"""Errors read from jsonschema for one explanation (best match, or Bedrock's listing)."""
 
 
 @cache
@@ -42,11 +54,55 @@ class SchemaProblem:
     limit: Any
 
 
+def _larger_than(document: Any, limit: int) -> bool:
+    """Whether ``document`` holds more than ``limit`` values (iterative, stops as soon as it knows)."""
+    seen, stack = 0, [document]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _first_error(provider: str, kind: str, document: Any) -> Iterator[ValidationError]:
+    """fastjsonschema's first error as a jsonschema error (its path's array indexes made ints again)."""
+    try:
+        _compiled(provider, kind)(document)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        path: list[str | int] = []
+        node = document
+        for part in (exc.path or [])[1:]:  # [0] is fastjsonschema's name for the root, "data"
+            key: str | int = int(part) if isinstance(node, list) and str(part).isdigit() else str(part)
+            path.append(key)
+            if isinstance(node, list) and isinstance(key, int):
+                node = node[key] if key < len(node) else None
+            else:
+                node = node.get(key) if isinstance(node, dict) else None
+        message = exc.message.removeprefix(exc.name or "").strip()  # "data.temperature must be ..." -> "must be ..."
+        yield ValidationError(
+            message, validator=exc.rule or "", path=path, instance=exc.value,
+            schema=exc.definition if isinstance(exc.definition, dict) else {}, validator_value=exc.rule_definition,
+            type_checker=validator(provider, kind).TYPE_CHECKER,  # best_match ranks by it
+        )  # fmt: skip
+
+
+def violations(provider: str, kind: str, document: Any) -> Iterator[ValidationError]:
+    """At most ``MAX_ERRORS`` violations of ``<provider>/<kind>`` (one only for a document too large to explain)."""
+    if _larger_than(document, MAX_EXPLAINED):
+        return _first_error(provider, kind, document)
+    return itertools.islice(validator(provider, kind).iter_errors(document), MAX_ERRORS)
+
+
 def first_problem(provider: str, kind: str, document: Any) -> SchemaProblem | None:
     """Return the best-matching violation of ``<provider>/<kind>``, or None when the document is valid."""
     if is_valid(provider, kind, document):
         return None
-    error: ValidationError | None = best_match(validator(provider, kind).iter_errors(document))
+    error: ValidationError | None = best_match(violations(provider, kind, document))
     if error is None:
         return None
     path = ".".join(str(p) for p in error.absolute_path)

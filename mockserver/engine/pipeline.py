@@ -64,7 +64,7 @@ class Engine:
                 f"unknown provider {self.config.root_provider!r}",
                 fix=f"Choose one of: {', '.join(self.providers)}.",
             )
-        self.journal = Journal(self.config.journal_size)
+        self.journal = Journal.for_config(self.config)
         self.reset()
 
     def reset(self) -> None:
@@ -112,6 +112,9 @@ class Engine:
                 return admin.handle(self, request, request.segments[1:])
             except MockError as exc:
                 return exc.to_response()
+            except Exception:  # a bug: logged, and the mock's own failure document, never a bare 500
+                log.exception("unexpected error in %s", request.raw_path)
+                return _FAILURE.to_response()
         call = self.begin(request)
         try:
             response = self._run(call)
@@ -260,6 +263,7 @@ class Engine:
             path=call.request.raw_path,
             headers=call.request.headers,
             body=call.request.body,
+            query=call.request.query_string,
             status=response.status,
             fixture=call.fixture,
         )

@@ -1,13 +1,70 @@
-"""A real uvicorn server on a free loopback port, run in a daemon thread (for tests and benchmarks)."""
+"""Real uvicorn servers: the listeners ``mockserver serve`` opens, and ``ServerThread`` for tests and benchmarks.
 
+Each runs ``inprocess/protocol.py``'s ``GuardedProtocol`` (header, body and send deadlines, header size and
+connection caps, from ``ServerLimits``) and serves the app through ``listener_app``; ``--admin-port`` is a
+second socket of the same uvicorn server, told apart by the local port each request arrived on.
+"""
+
+import contextlib
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from mockserver.core import MockCore
+import uvicorn
+from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ServerThread", "free_port"]
+from mockserver.config import ServerLimits
+from mockserver.core import MockCore
+from mockserver.engine.admin import PREFIX
+from mockserver.errors import MockError
+from mockserver.http import MockRequest, MockResponse
+from mockserver.inprocess.protocol import protocol_for
+
+__all__ = ["ServerThread", "bind", "fit_connections", "free_port", "listener_app", "make_server"]
+
+_RESERVE_FILES = 100  # descriptors kept free under the open-file limit: the process's own, and refused connections
+
+
+def listener_app(app: ASGIApp, admin_port: int | None = None) -> ASGIApp:
+    """``app`` as the mock's listeners serve it.
+
+    Every request gets a ``Host`` (an empty one when an HTTP/1.0 client sent none), so the admin guard never
+    takes a network request for an in-process call; a client gone mid-request (or closed by a body deadline)
+    ends quietly; with ``admin_port`` the admin API is served on that port only and providers on the others.
+    """
+
+    async def listener(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        if not any(name == b"host" for name, _ in scope["headers"]):
+            scope = {**scope, "headers": [*scope["headers"], (b"host", b"")]}
+        if admin_port is not None:
+            raw = scope.get("raw_path") or scope["path"].encode()
+            admin = MockRequest.build("GET", raw.decode("latin-1"), []).segments[:1] == [PREFIX]
+            if admin != ((scope.get("server") or ("", None))[1] == admin_port):
+                return await _answer(send, _wrong_port(admin, admin_port).to_response())
+        with contextlib.suppress(ClientDisconnect):  # the client is gone: nobody is left to answer
+            await app(scope, receive, send)
+
+    return listener
+
+
+def _wrong_port(admin: bool, admin_port: int) -> MockError:
+    if admin:
+        return MockError("No admin API on this port", f"the admin API is served on port {admin_port} only",
+                         status=404, fix=f"Use http://HOST:{admin_port}/{PREFIX}/... (--admin-port).")  # fmt: skip
+    return MockError("Admin port", f"port {admin_port} serves only /{PREFIX}", status=404,
+                     fix="Call the providers on the main port (--port).")  # fmt: skip
+
+
+async def _answer(send: Send, response: MockResponse) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 def free_port() -> int:
@@ -17,28 +74,105 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free one); ``OSError`` when it cannot."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host.strip("[]"), port), family=family, backlog=2048)
+
+
+def fit_connections(wanted: int) -> int:
+    """Raise the open-file soft limit toward the hard one if ``wanted`` connections need it; the cap that fits."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    infinite = resource.RLIM_INFINITY
+    need = wanted + _RESERVE_FILES
+    if soft != infinite and soft < need:
+        target = need if hard == infinite else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return wanted if soft == infinite else max(1, min(wanted, soft - _RESERVE_FILES))
+
+
+def make_server(
+    app: ASGIApp,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    admin_port: int | None = None,
+    limits: ServerLimits | None = None,
+    log_level: str = "error",
+    lifespan: str = "off",
+    ssl_certfile: Path | None = None,
+    ssl_keyfile: Path | None = None,
+    date_header: bool = True,
+) -> tuple[uvicorn.Server, list[socket.socket]]:
+    """A uvicorn ``Server`` for ``app`` and its bound sockets (run it with ``server.run(sockets=...)``).
+
+    Args:
+        app: the ASGI app (``create_app(core)``); served through ``listener_app``.
+        host: the address to bind (``::1`` style for IPv6).
+        port: the providers' port (0: any free one).
+        admin_port: also listen here and serve the admin API only there (0: any free one); None: one port for all.
+        limits: timeouts and caps (``ServerLimits()`` defaults).
+        log_level: uvicorn's log level; there is no access log.
+        lifespan: uvicorn's lifespan mode (the mock's app has none).
+        ssl_certfile: serve HTTPS with this certificate.
+        ssl_keyfile: the certificate's key.
+        date_header: send a ``Date`` header (off with ``--freeze-time``).
+    """
+    limits = limits or ServerLimits()
+    sockets = [bind(host, port)]
+    if admin_port is not None:
+        sockets.append(bind(host, admin_port))
+    served_admin = int(sockets[1].getsockname()[1]) if admin_port is not None else None
+    config = uvicorn.Config(
+        listener_app(app, served_admin),
+        http=protocol_for(limits),
+        ws="none",  # the mock serves no WebSocket: an Upgrade request is answered as plain HTTP
+        timeout_keep_alive=limits.keep_alive_timeout,
+        access_log=False,
+        log_level=log_level,
+        lifespan=lifespan,  # type: ignore[arg-type]
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        date_header=date_header,
+    )
+    return uvicorn.Server(config), sockets
+
+
 class ServerThread:
-    """Serve an ASGI app (by default the mock's, for ``core``) until ``stop()``."""
+    """Serve an ASGI app (by default the mock's, for ``core``) on 127.0.0.1 until ``stop()``."""
 
-    def __init__(self, core: MockCore | None = None, app: Any = None, start_timeout: float = 10.0) -> None:
-        import uvicorn  # imported here: only the server paths need it
-
+    def __init__(
+        self,
+        core: MockCore | None = None,
+        app: Any = None,
+        start_timeout: float = 10.0,
+        *,
+        limits: ServerLimits | None = None,
+        admin_port: bool = False,
+    ) -> None:
+        """Start the server; ``admin_port=True`` serves the admin API on a port of its own (``admin_url``)."""
         from mockserver.app import create_app
 
         self.core = core or MockCore()
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         # No access log, and no lifespan for the mock (it has none): nothing per request beyond the app itself.
-        config = uvicorn.Config(
-            app or create_app(self.core),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="error",
-            access_log=False,
+        self._server, sockets = make_server(
+            app or create_app(self.core), admin_port=0 if admin_port else None, limits=limits,
             lifespan="off" if app is None else "auto",
+        )  # fmt: skip
+        self.port = int(sockets[0].getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.admin_url = f"http://127.0.0.1:{sockets[-1].getsockname()[1]}"
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": sockets}, name=f"mockserver:{self.port}", daemon=True
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name=f"mockserver:{self.port}", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + start_timeout
         while not self._server.started:

@@ -31,6 +31,11 @@ def add_commands(commands: Any) -> None:
     record.add_argument(
         "--region", help="AWS region to re-sign Bedrock SigV4 requests for (default: the one the client signed)"
     )
+    record.add_argument(
+        "--name-from-prompt",
+        action="store_true",
+        help="name fixture files after the last user message (redacted); default: model family, stream and hash",
+    )
     record.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only: 127.0.0.1)")
     record.add_argument("--port", type=int, default=8080)
     fixtures = commands.add_parser("fixtures", help="maintain a fixtures folder")
@@ -75,7 +80,12 @@ def _record(args: argparse.Namespace) -> int:
         print("mockserver: record needs --out DIR (or --proxy-only)", file=sys.stderr)
         return 2
     try:
-        config = RecorderConfig(None if args.proxy_only else args.out, parse_upstreams(args.upstream), args.region)
+        config = RecorderConfig(
+            None if args.proxy_only else args.out,
+            parse_upstreams(args.upstream),
+            args.region,
+            name_from_prompt=args.name_from_prompt,
+        )
         app = create_recorder_app(config)
     except MockError as exc:
         print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)

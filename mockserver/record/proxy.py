@@ -3,13 +3,13 @@
 import asyncio
 import contextlib
 import logging
-import re
+import os
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -25,6 +25,7 @@ from mockserver.errors import MockError
 from mockserver.http import MockRequest
 from mockserver.record.framing import Framer, framing_of
 from mockserver.record.redact import Redactor
+from mockserver.record.upstream import Destinations, check_region, forwarded_path, resign, strip_secrets
 from mockserver.record.writer import Exchange, write_fixture
 
 __all__ = ["Recorder", "RecorderConfig", "create_recorder_app", "parse_upstreams"]
@@ -54,10 +55,7 @@ _DROP_RESPONSE = {
     "content-length",
     "content-encoding",
 }
-# What SigV4 signs and a new signature replaces (BOTOCORE auth.py SigV4Auth.add_auth).
-_SIGV4_HEADERS = {"authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"}
-_BEDROCK_HOST = re.compile(r"bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
-_SIGNING_NAME = "bedrock"  # not bedrock-runtime (BR-MODEL metadata.signingName)
+_AWS_SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK")
 TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)  # a slow model may pause long mid-stream
 
 
@@ -73,12 +71,8 @@ class RecorderConfig:
     """AWS region to re-sign Bedrock requests for; default: the upstream host's, else the one the client signed."""
     transport: httpx.AsyncBaseTransport | None = None
     """Upstream transport override (tests); None uses httpx's network transport."""
-
-
-def _strip_secrets(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    name_from_prompt: bool = False
+    """Name fixture files after the last user message (redacted); default: model family, stream and hash only."""
 
 
 class Recorder:
@@ -97,6 +91,7 @@ class Recorder:
                 f"--upstream for unknown provider(s) {unknown}",
                 fix=f"Use --upstream PROVIDER=URL with PROVIDER one of: {', '.join(self.providers)}.",
             )
+        self.destinations = Destinations(config.upstreams, config.region)
         self.client: httpx.AsyncClient | None = None
         self._credentials: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -106,7 +101,7 @@ class Recorder:
         for spec in self.providers.values():
             mount = spec.mount_segments
             if request.segments[: len(mount)] == mount:
-                return spec, "/".join(raw_parts[len(mount) :])  # raw, so %3A in Bedrock model ids survives
+                return spec, forwarded_path(raw_parts[len(mount) :])  # raw, so %3A in Bedrock model ids survives
         mounts = ", ".join(spec.mount for spec in self.providers.values())
         raise MockError(
             "No provider at this path",
@@ -115,20 +110,10 @@ class Recorder:
             fix=f"Point your SDK at a base URL under one of: {mounts}.",
         )
 
-    def _base(self, spec: Provider, scope_region: str | None) -> str:
-        if spec.name in self.config.upstreams:
-            return self.config.upstreams[spec.name].rstrip("/")
-        region = self.config.region or scope_region
-        if spec.name == "bedrock" and region:  # the region the client meant, not the catalogue default
-            return f"https://bedrock-runtime.{region}.amazonaws.com"
-        return spec.upstream_base_url.rstrip("/")
-
     async def _signed(
         self, method: str, url: str, headers: dict[str, str], body: bytes, region: str | None
     ) -> dict[str, str]:
-        """Re-sign a SigV4 request for ``url`` with the recorder's own AWS credentials."""
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
+        """Re-sign a SigV4 request for ``url`` (already checked) with the recorder's own AWS credentials."""
         from botocore.session import Session
 
         if self._credentials is None:  # botocore's default chain may block on IMDS, so off the event loop
@@ -136,17 +121,12 @@ class Recorder:
         if self._credentials is None:
             raise MockError(
                 "Cannot re-sign for the upstream",
-                f"the request is SigV4-signed for this proxy, and the signature breaks on {_strip_secrets(url)}; "
+                f"the request is SigV4-signed for this proxy, and the signature breaks on {strip_secrets(url)}; "
                 "the recorder found no AWS credentials to sign it again",
                 fix="Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `mockserver record` "
                 "runs, or send a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK), which is forwarded as it is.",
             )
-        host_region = _BEDROCK_HOST.search(urlsplit(url).netloc)
-        region = self.config.region or (host_region[1] if host_region else None) or region or "us-east-1"
-        unsigned = {k: v for k, v in headers.items() if k not in _SIGV4_HEADERS}
-        aws = AWSRequest(method=method, url=url, data=body, headers=unsigned)
-        SigV4Auth(self._credentials.get_frozen_credentials(), _SIGNING_NAME, region).add_auth(aws)
-        return {k.lower(): v for k, v in aws.headers.items()}
+        return resign(self._credentials, method, url, headers, body, (self.config.region, region))
 
     async def forward(self, request: MockRequest) -> Response:
         """Send one request upstream and answer with its response as it streams in."""
@@ -155,12 +135,14 @@ class Recorder:
         spec, rest = self._spec(request)
         auth = request.header("authorization", "") or ""
         sigv4 = parse_authorization(auth) if auth.startswith("AWS4-HMAC-SHA256") else None
-        base = self._base(spec, sigv4.region if sigv4 else None)
+        region = check_region(sigv4.region, "the request's SigV4 signature") if sigv4 else None
+        base = self.destinations.base(spec, region)
         url = f"{base}/{rest}" + (f"?{request.query_string}" if request.query_string else "")
+        self.destinations.check(spec, url)  # before any credential is attached
         headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
         headers["accept-encoding"] = "identity"  # recorded bytes must be the plain body, not gzip
         if spec.name == "bedrock" and sigv4 is not None:
-            headers = await self._signed(request.method, url, headers, request.body, sigv4.region)
+            headers = await self._signed(request.method, url, headers, request.body, region)
         exchange = self._exchange(spec, request, url)
         assert self.client is not None, "the app's lifespan opens the client"
         started = time.monotonic()
@@ -171,7 +153,7 @@ class Recorder:
         except httpx.HTTPError as exc:
             raise MockError(
                 "Upstream unreachable",
-                f"{request.method} {_strip_secrets(url)} failed: {exc!r}",
+                f"{request.method} {strip_secrets(url)} failed: {exc!r}",
                 status=424,
                 fix=f"Check the network and the upstream URL; override it with --upstream {spec.name}=URL.",
             ) from exc
@@ -201,7 +183,17 @@ class Recorder:
                 request.raw_path,
             )
             return None
-        return Exchange(spec.name, operation.name, request, _strip_secrets(url), query, Redactor(request.headers))
+        redactor = Redactor(request.headers, self._own_secrets())
+        return Exchange(spec.name, operation.name, request, strip_secrets(url), query, redactor)
+
+    def _own_secrets(self) -> list[str]:
+        """The recorder's own keys (its environment, its AWS credentials): never written, even if echoed."""
+        names = {p.facts.key_env for p in self.providers.values()} | set(_AWS_SECRETS)
+        own = [os.environ.get(name, "") for name in sorted(names)]
+        if self._credentials is not None:
+            frozen = self._credentials.get_frozen_credentials()
+            own += [frozen.access_key or "", frozen.secret_key or "", frozen.token or ""]
+        return own
 
     async def _pump(
         self,
@@ -244,9 +236,12 @@ class Recorder:
             return
         assert self.config.out is not None
         try:
-            path = write_fixture(self.config.out, exchange)
+            path = write_fixture(self.config.out, exchange, name_from_prompt=self.config.name_from_prompt)
         except OSError as exc:
             log.error("could not write the fixture: %s", exc)
+            return
+        except Exception:  # a bug here must not leave the client's stream open for ever (see _pump)
+            log.exception("could not write the fixture")
             return
         log.info("recorded %s", path.relative_to(self.config.out))
 

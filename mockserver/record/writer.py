@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery
+from mockserver.behaviour.shapes import NO_BODY
 from mockserver.http import MockRequest
 from mockserver.record.redact import Redactor, recordable_headers
+from mockserver.record.scrub import scrub, scrub_document
 
 __all__ = ["Exchange", "tool_version", "write_fixture"]
 
@@ -100,38 +102,43 @@ def _slug(text: str, limit: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:limit].strip("-")
 
 
-def write_fixture(root: Path, exchange: Exchange, recorded_at: datetime | None = None) -> Path:
+def _name(exchange: Exchange, digest: str, from_prompt: bool) -> str:
+    """``<family>[-stream]-<hash>``; with ``from_prompt`` the (redacted) last user message leads instead."""
+    query = exchange.query
+    said = _slug(exchange.redactor.text(query.last_user_text)) if from_prompt else ""
+    parts = (said or _slug(query.family) or "request", "stream" if query.stream else "", digest[:10])
+    return "-".join(p for p in parts if p)
+
+
+def write_fixture(
+    root: Path, exchange: Exchange, recorded_at: datetime | None = None, *, name_from_prompt: bool = False
+) -> Path:
     """Write ``root/<provider>/<operation>/<name>.json`` (+ transcript) and return the JSON path.
 
-    The same request recorded again gets the same name, so re-recording refreshes a fixture in place.
+    The same request recorded again gets the same name, so re-recording refreshes a fixture in place. Every
+    secret (``redact.py``) is cut out of the whole body and of the fixture; the file name holds no prompt
+    text unless ``name_from_prompt``.
     """
     query, redact = exchange.query, exchange.redactor
     digest = request_hash(exchange)
     # Bedrock's streaming operations are matched in the non-streaming folder with stream: true (ARCHITECTURE).
     folder = root / exchange.provider / query.operation
     folder.mkdir(parents=True, exist_ok=True)
-    name = "-".join(
-        p
-        for p in (
-            _slug(redact.text(query.last_user_text)) or _slug(query.family),
-            "stream" if query.stream else "",
-            digest[:10],
-        )
-        if p
-    )
+    name = _name(exchange, digest, name_from_prompt)
     timing: dict[str, Any] = {
         "headers_ms": exchange.headers_ms,
         "total_ms": exchange.offsets_ms[-1] if exchange.offsets_ms else exchange.headers_ms,
     }
     response: dict[str, Any] = {"status": exchange.status, "headers": recordable_headers(exchange.headers)}
-    if exchange.framing in ("sse", "eventstream"):
+    if exchange.status in NO_BODY:
+        pass  # a 204 or 304 has no content (and a fixture with one would not load)
+    elif exchange.framing in ("sse", "eventstream"):
         suffix = ".sse" if exchange.framing == "sse" else ".eventstream"
-        scrub = redact.body if exchange.framing == "sse" else redact.frame
-        (folder / f"{name}{suffix}").write_bytes(b"".join(scrub(frame) for frame in exchange.frames))
+        (folder / f"{name}{suffix}").write_bytes(b"".join(scrub(exchange.frames, exchange.framing, redact)))
         response |= {"file": f"{name}{suffix}", "framing": exchange.framing}
         timing["chunks_ms"] = exchange.offsets_ms
     else:
-        body = redact.body(b"".join(exchange.frames))
+        body = b"".join(scrub([b"".join(exchange.frames)], "raw", redact))
         try:
             document = json.loads(body)
             inline = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() == body
@@ -154,7 +161,18 @@ def write_fixture(root: Path, exchange: Exchange, recorded_at: datetime | None =
         "request_sha256": digest,
         "timing": timing,
     }
-    document_out = {"provenance": provenance, "match": matchers(query), "response": response}
+    document_out = scrub_document({"provenance": provenance, "match": matchers(query), "response": response}, redact)
+    text = json.dumps(document_out, indent=2, ensure_ascii=False)
+    cleaned = redact.text(text)  # and over the text as written (keys, numbers); kept only if still the JSON
     path = folder / f"{name}.json"
-    path.write_text(redact.text(json.dumps(document_out, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
+    # backslashreplace: a lone surrogate from the request becomes its JSON escape (\\ud800), still the same JSON.
+    path.write_text((cleaned if _is_json(cleaned) else text) + "\n", encoding="utf-8", errors="backslashreplace")
     return path
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True

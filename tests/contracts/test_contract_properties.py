@@ -72,9 +72,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
         "max_completion_tokens", "max_tokens", "temperature", "top_p", "stream", "parallel_tool_calls",
         "stream_options")},
     ("aimlapi", "messages[0].content", "null"): "the mock takes a user message with content: null",
-    ("bedrock", "performanceConfig.latency", "enum"): "performanceConfig is any object to the mock's schema",
-    ("bedrock", "serviceTier.type", "enum"): "serviceTier is not in the mock's request schema",
-    ("bedrock", "serviceTier.type", "required"): "serviceTier is not in the mock's request schema",
 }  # fmt: skip
 # The smallest breach of each rule: shrunk and derandomized, so the same request every run.
 _SMALLEST = settings(database=None, derandomize=True, phases=[Phase.generate, Phase.shrink], max_examples=50)

@@ -15,7 +15,6 @@ NOT_OURS = {
     ("openrouter", "chat-request"),
     ("aimlapi", "chat-request"),
     ("bedrock", "invoke-request"),
-    ("bedrock", "converse-request"),
 }
 ALL = [(p, k) for p in KINDS for k in schemas.kinds(p)]
 OURS = [pk for pk in ALL if pk not in NOT_OURS]

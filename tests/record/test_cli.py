@@ -41,5 +41,5 @@ def test_record_process_writes_a_fixture(upstream: Any, tmp_path: Path) -> None:
         _, err = process.communicate(timeout=10)
     [fixture] = out.glob("openrouter/chat_completions/*.json")
     assert json.loads(fixture.read_text())["match"]["user_message"] == "Hi"
-    assert "recorded openrouter/chat_completions/hi-" in err
+    assert "recorded openrouter/chat_completions/scout-" in err  # no prompt text in names without --name-from-prompt
     assert_no_secrets(out)

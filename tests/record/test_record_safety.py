@@ -16,6 +16,7 @@ from starlette.routing import Route
 from contracts.wire.eventstream import decode_messages, encode_event
 from mockserver.record.framing import Framer
 from mockserver.record.redact import REDACTED, Redactor
+from mockserver.record.scrub import scrub
 from tests.record.conftest import OPENROUTER_KEY, RunningApp, _free_port, assert_no_secrets
 
 CHAT = {"model": "meta-llama/llama-4-maverick", "messages": [{"role": "user", "content": "Who am I?"}]}
@@ -67,12 +68,12 @@ def test_keys_echoed_by_the_upstream_never_reach_the_files(
 def test_eventstream_frame_is_scrubbed_inside_base64_and_re_encoded() -> None:
     inner = json.dumps({"generation": f"key {OPENROUTER_KEY}"}).encode()
     frame = encode_event("chunk", json.dumps({"bytes": base64.b64encode(inner).decode()}).encode())
-    clean = Redactor({"authorization": f"Bearer {OPENROUTER_KEY}"}).frame(frame)
+    [clean] = scrub([frame], "eventstream", Redactor({"authorization": f"Bearer {OPENROUTER_KEY}"}))
     [message] = decode_messages(clean)  # CRCs are right again
     decoded = base64.b64decode(json.loads(message.payload)["bytes"])
     assert OPENROUTER_KEY.encode() not in decoded and REDACTED.encode() in decoded
     untouched = encode_event("chunk", b'{"bytes":"e30="}')
-    assert Redactor({}).frame(untouched) == untouched
+    assert scrub([untouched], "eventstream", Redactor({})) == [untouched]
 
 
 def test_framer_yields_whole_events_however_the_bytes_arrive() -> None:

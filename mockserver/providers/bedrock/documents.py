@@ -190,6 +190,12 @@ def _turns(message: dict[str, Any]) -> list[Message]:
     return turns
 
 
+def _input_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    # BR-MODEL ToolInputSchema.json is a Document (any JSON value); a non-object schema generates no arguments.
+    schema = (spec.get("inputSchema") or {}).get("json") if isinstance(spec.get("inputSchema"), dict) else None
+    return schema if isinstance(schema, dict) else {}
+
+
 def converse_query(model: Model, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
     """The neutral query for a validated Converse body (the engine checks maxTokens against the model)."""
     config = body.get("inferenceConfig") or {}
@@ -198,11 +204,7 @@ def converse_query(model: Model, body: dict[str, Any], operation: str, stream: b
         messages.extend(_turns(message))
     tool_config = body.get("toolConfig") or {}
     tools = [
-        Tool(
-            str(t["toolSpec"]["name"]),
-            str(t["toolSpec"].get("description", "")),
-            dict(t["toolSpec"].get("inputSchema", {}).get("json") or {}),
-        )
+        Tool(str(t["toolSpec"]["name"]), str(t["toolSpec"].get("description", "")), _input_schema(t["toolSpec"]))
         for t in tool_config.get("tools", [])
         if "toolSpec" in t
     ]

@@ -6,7 +6,6 @@ namespace suffix ([obs] wire-contracts §3.8). In-stream errors are event-stream
 ``:message-type exception`` and a camelCase ``:exception-type`` (BOTOCORE ``EventStream``; §3.7).
 """
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ from contracts.registry import stream_exceptions
 from contracts.wire.eventstream import encode_exception
 from mockserver.engine.call import Call
 from mockserver.errors import ErrorKind, ProviderError
-from mockserver.http import MockResponse
+from mockserver.http import MockResponse, json_bytes
 
 __all__ = [
     "BEDROCK_NS",
@@ -152,7 +151,7 @@ def render_error(call: Call, exc: ProviderError) -> MockResponse:
     exc = _worded(call, exc)
     name = exc.code or "InternalServerException"
     document: dict[str, object] = {exc.details.get("message_key", "message"): exc.message}
-    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    body = json_bytes(document)
     headers = {
         "content-type": "application/json",
         "x-amzn-errortype": f"{name}:{exc.details.get('namespace', BEDROCK_NS)}",
@@ -168,7 +167,7 @@ def exception_frame(event_name: str, message: str | None = None) -> bytes:
     document: dict[str, object] = {"message": message or EXCEPTIONS[name].message}
     if name == "ModelStreamErrorException":  # BR-MODEL adds originalStatusCode / originalMessage
         document.update(originalStatusCode=500, originalMessage="Model stream interrupted.")
-    return encode_exception(event_name, json.dumps(document, separators=(",", ":")).encode())
+    return encode_exception(event_name, json_bytes(document))
 
 
 def _fault(name: str) -> Any:

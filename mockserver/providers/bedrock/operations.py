@@ -12,7 +12,6 @@ Fault injection for tests and users (request headers, never sent by real clients
 """
 
 import base64
-import json
 from typing import Any
 
 from contracts.registry import stream_exceptions
@@ -20,11 +19,11 @@ from contracts.wire.eventstream import encode_event
 from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.engine.call import Call, Operation, Parse, Query, Render
-from mockserver.http import MockResponse, json_response
+from mockserver.http import MockResponse, json_bytes, json_response, parse_json
 from mockserver.providers.bedrock import documents
 from mockserver.providers.bedrock.catalogue import Catalogue
 from mockserver.providers.bedrock.errors import exception_frame, validation
-from mockserver.providers.bedrock.validation import converse_violations, invoke_violations
+from mockserver.providers.bedrock.validation import converse_violations, invoke_violations, tool_schema_problem
 
 __all__ = ["OPERATIONS"]
 
@@ -64,7 +63,7 @@ def _invoke_body(body: Any) -> dict[str, Any]:
 
 
 def _converse_body(body: Any) -> dict[str, Any]:
-    problem = converse_violations(body if body is not None else {})
+    problem = converse_violations(body if body is not None else {}) or tool_schema_problem(body)
     if problem:
         raise validation(problem)
     result: dict[str, Any] = body
@@ -86,7 +85,7 @@ def _frames(call: Call, events: list[tuple[str, bytes]]) -> list[bytes]:
 
 def _padded(payload: dict[str, Any], material: bytes, index: int) -> bytes:
     document = {**payload, "p": documents.padding(material, index)}
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json_bytes(document, sort_keys=True)
 
 
 def _stream_headers(call: Call, **extra: str) -> dict[str, str]:
@@ -124,7 +123,7 @@ def _invoke_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> 
     time = documents.timing(query, reply, call.config.seed)
     events = []
     for i, chunk in enumerate(documents.invoke_chunks(reply, time)):
-        raw = json.dumps(chunk, separators=(",", ":"), ensure_ascii=False).encode()
+        raw = json_bytes(chunk)
         events.append(("chunk", _padded({"bytes": base64.b64encode(raw).decode()}, call.request.body, i)))
     headers = _stream_headers(call, **{"x-amzn-bedrock-content-type": "application/json"})
     return MockResponse(200, headers, chunks=_frames(call, events))
@@ -172,8 +171,8 @@ def _count_body(call: Call) -> Any:
         invoke = given["invokeModel"]
         raw = documents.decode_blob(invoke.get("body", "") if isinstance(invoke, dict) else "")
         try:
-            native = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            native = parse_json(raw)  # the same JSON rules as any body: no NaN, bounded depth and numbers
+        except ValueError:
             native = None
         return ("invoke", _invoke_body(native))
     return ("converse", _converse_body(given["converse"]))

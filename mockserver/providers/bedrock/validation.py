@@ -13,10 +13,9 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from contracts.schemas import validator
-from mockserver.behaviour.validation import is_valid
+from mockserver.behaviour.validation import is_valid, violations
 
-__all__ = ["converse_violations", "invoke_violations"]
+__all__ = ["converse_violations", "invoke_violations", "tool_schema_problem"]
 
 _EVERIT_TYPES = {
     "string": "String",
@@ -53,7 +52,7 @@ def invoke_violations(body: Any) -> str | None:
         return None
     parts: list[str] = []
     errors = sorted(
-        validator("bedrock", "invoke-request").iter_errors(body),
+        violations("bedrock", "invoke-request", body),
         key=lambda e: ({"required": 0, "additionalProperties": 1}.get(str(e.validator), 2), list(e.path)),
     )
     for error in errors:
@@ -134,7 +133,7 @@ def converse_violations(body: Any) -> str | None:
     if is_valid("bedrock", "converse-request", body):
         return None
     items: list[tuple[str, str]] = []
-    for error in validator("bedrock", "converse-request").iter_errors(body):
+    for error in violations("bedrock", "converse-request", body):
         if error.validator == "required":
             for key in error.validator_value:
                 if isinstance(error.instance, dict) and key not in error.instance:
@@ -156,3 +155,17 @@ def converse_violations(body: Any) -> str | None:
     items.sort()
     count = len(items)
     return f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(text for _, text in items)
+
+
+def tool_schema_problem(body: dict[str, Any]) -> str | None:
+    """A tool whose ``inputSchema.json`` is not an object schema (BR-MODEL ToolInputSchema: "The top level schema
+    type must be object"); the wording is assumed, in the service's "The value at <path>" style."""
+    tools = (body.get("toolConfig") or {}).get("tools") or []
+    for index, tool in enumerate(tools):
+        schema = ((tool.get("toolSpec") or {}).get("inputSchema") or {}).get("json", {})
+        kind = schema.get("type", "object") if isinstance(schema, dict) else None
+        if kind != "object":
+            where = f"toolConfig.tools.{index}.toolSpec.inputSchema.json.type"
+            return f"The value at {where} must be one of the following: object."
+    return None
+

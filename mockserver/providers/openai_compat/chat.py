@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool
-from mockserver.http import MockResponse
+from mockserver.http import MockResponse, json_bytes
 
 __all__ = ["chunk_deltas", "message_of", "query_from_body", "sse_event", "sse_response", "usage_counts"]
 
@@ -117,7 +117,7 @@ def usage_counts(reply: Reply) -> dict[str, Any]:
 
 def sse_event(document: Any) -> bytes:
     """One ``data:`` event, compact JSON as both providers send."""
-    return b"data: " + json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
+    return b"data: " + json_bytes(document) + b"\n\n"
 
 
 def sse_response(chunks: list[bytes], headers: Mapping[str, str]) -> MockResponse:
