@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("quirks", help="list the docs-vs-traffic switches and their values")
+    matrix = commands.add_parser("capabilities", help="print the capability matrix of every model, with sources")
+    matrix.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="catalogues to read")
     serve = commands.add_parser("serve", help="serve all providers over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080)
@@ -214,6 +216,20 @@ def clock_from_args(args: argparse.Namespace) -> Clock:
         ) from None
 
 
+def _print_capabilities(fixtures: Path) -> int:
+    from mockserver.core import MockCore, capability_rows
+
+    rows = capability_rows(MockCore(MockConfig(fixtures_dir=fixtures)))
+    if not rows:
+        print("mockserver: no capability rows in the catalogues", file=sys.stderr)
+        return 1
+    width = max(len(model) for _, model, *_ in rows)
+    print(f"{'provider':<11} {'model':<{width}} {'feature':<28} supported  source")
+    for provider, model, feature, supported, source in rows:
+        print(f"{provider:<11} {model:<{width}} {feature:<28} {'yes' if supported else 'no':<10} {source}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -222,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{known.name} = {' | '.join(known.choices)}  (default {known.default})")
             print(f"    {known.summary}\n    source: {known.source}")
         return 0
+    if args.command == "capabilities":
+        return _print_capabilities(args.fixtures)
     if args.command in record_cli.COMMANDS:
         return record_cli.run(args)
     from mockserver.app import create_app

@@ -1,15 +1,16 @@
 """``MockCore``: the engine assembled with every bundled provider, as the server, the CLI and tests use it."""
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from contracts.registry import NAMES
+from mockserver.behaviour.catalogue import Model
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.engine.call import Provider
 from mockserver.engine.pipeline import Engine
 
-__all__ = ["MockCore", "all_providers"]
+__all__ = ["MockCore", "all_providers", "capability_rows"]
 
 
 def all_providers() -> list[Provider]:
@@ -34,3 +35,13 @@ class MockCore(Engine):
             clock: time for ids, timestamps, rate-limit windows and pacing sleeps; tests pass a ``FakeClock``.
         """
         super().__init__(all_providers() if providers is None else providers, config, clock)
+
+
+def capability_rows(core: MockCore) -> list[tuple[str, str, str, bool, str]]:
+    """The capability matrix as rows: provider, model, feature, supported, source (``mockserver capabilities``)."""
+    rows = []
+    for name in core.providers:
+        models: Mapping[str, Model] = core.states[name].models
+        for model in models.values():
+            rows += [(name, model.id, c.feature, c.supported, c.source) for c in model.capabilities.values()]
+    return rows

@@ -22,6 +22,8 @@ class ErrorKind(StrEnum):
     TOO_LARGE = "too_large"
     CONTEXT = "context"
     """The prompt plus the requested output exceed the model's context window or output limit."""
+    UNSUPPORTED = "unsupported"
+    """The request uses a feature the model's capability matrix marks unsupported (``facts["capability"]``)."""
     THROTTLED = "throttled"
     TIMEOUT = "timeout"
     INTERNAL = "internal"

@@ -1,7 +1,7 @@
 """The one typed catalogue record every provider's ``models.json`` is read into.
 
 The files keep each provider's own served shape (OpenRouter's ``/models`` document, AI/ML API's list,
-Bedrock's model table); what the engine enforces — context window, output limit, quotas and pacing — is
+Bedrock's model table); what the engine enforces — context window, output limit, quotas, pacing and capabilities — is
 read from here, so each limit works the same on every provider that declares it.
 """
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.behaviour.capabilities import Capability, capabilities_of
 from mockserver.behaviour.limits import Rule, rules_of
 from mockserver.behaviour.pacing import Speed, speed_of
 
@@ -27,6 +28,8 @@ class Model:
     max_output_tokens: int
     rate_limits: tuple[Rule, ...] = ()
     speed: Speed | None = None
+    capabilities: Mapping[str, Capability] = field(default_factory=dict)
+    """The model's row of the capability matrix, by feature (``behaviour/capabilities.py``)."""
     entry: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -39,7 +42,7 @@ def model_of(
     max_output_tokens: int,
     mock: Mapping[str, Any],
 ) -> Model:
-    """Build the typed record; ``mock`` holds the catalogue's ``pacing`` and ``rate_limits``."""
+    """Build the typed record; ``mock`` holds the catalogue's ``pacing``, ``rate_limits`` and ``capabilities``."""
     return Model(
         id=id,
         family=family,
@@ -47,5 +50,6 @@ def model_of(
         max_output_tokens=int(max_output_tokens),
         rate_limits=tuple(rules_of(mock)),
         speed=speed_of(mock),
+        capabilities=capabilities_of(mock),
         entry=entry,
     )

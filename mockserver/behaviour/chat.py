@@ -53,6 +53,8 @@ class ChatQuery:
     stream: bool = False
     body: Any = None
     """The request body as parsed, for fixtures that match on raw fields."""
+    features: frozenset[str] = frozenset()
+    """What the request uses, in the capability matrix's terms (``behaviour/capabilities.py`` FEATURES)."""
 
     @property
     def last_user_text(self) -> str:

@@ -1,7 +1,7 @@
 """The engine: one ordered pipeline for every request of every provider, and the one place errors become responses.
 
 route -> size -> controls -> authenticate -> parse/validate -> model -> fault -> query (provider rules) ->
-context -> quota -> reply -> render -> settle -> pace -> journal. A model named by the path (Bedrock) is
+capabilities -> context -> quota -> reply -> render -> settle -> pace -> journal. A model named by the path (Bedrock) is
 resolved, and faults injected, before the body is read. Providers supply the hooks of each step
 (``engine/call.py``); the order, the quotas, the limits and the error handling are the engine's alone.
 """
@@ -11,6 +11,7 @@ import logging
 import random
 from collections.abc import Sequence
 
+from mockserver.behaviour.capabilities import first_unsupported
 from mockserver.behaviour.chat import ChatQuery
 from mockserver.behaviour.controls import read_controls
 from mockserver.behaviour.fixtures import FixtureStore
@@ -165,6 +166,7 @@ class Engine:
             call.model = operation.model(call, body)
             self._fault(call)
         query = operation.query(call, body)
+        self._check_capabilities(call, query)
         if operation.generates:
             self._check_context(call, query)
         self._admit(call)
@@ -200,6 +202,14 @@ class Engine:
         name = call.controls.fault
         if name is not None and call.provider is not None:
             raise call.provider.faults[name](call)
+
+    def _check_capabilities(self, call: Call, query: ChatQuery) -> None:
+        """Refuse a feature the model's capability matrix marks unsupported (every operation, every provider)."""
+        if call.model is None:
+            return
+        cell = first_unsupported(query.features, call.model.capabilities)
+        if cell is not None:
+            raise ProviderError(ErrorKind.UNSUPPORTED, facts={"capability": cell, "feature": cell.feature})
 
     def _check_context(self, call: Call, query: ChatQuery) -> None:
         model = call.model

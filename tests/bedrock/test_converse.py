@@ -2,11 +2,14 @@
 
 import json
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EventStreamError
 
+from mockserver.config import DEFAULT_FIXTURES
 from tests.bedrock.conftest import MAVERICK, MODELS, SCOUT, ClientFactory
 from tests.bedrock.helpers import WEATHER_TOOL, add_headers, error_code, user
 
@@ -140,13 +143,30 @@ def test_converse_stream_exception_frame(client: Any) -> None:
     assert info.value.response["Error"]["Message"] == "Too many requests, please wait before trying again."
 
 
-def test_count_tokens(client: Any) -> None:
+def test_count_tokens_is_refused_for_llama(client: Any) -> None:
+    # AWS documents CountTokens for Claude models only (API_runtime_CountTokens); the capability matrix
+    # (fixtures/bedrock/models.json, count_tokens row) says so, in AWS's words ([obs] maximhq/bifrost#2169).
+    bare = "meta.llama4-maverick-17b-instruct-v1:0"
+    with pytest.raises(ClientError) as caught:
+        client.count_tokens(modelId=bare, input={"converse": {"messages": user("Tell me about llamas")}})
+    assert caught.value.response["Error"] == {"Code": "ValidationException",
+                                              "Message": "The provided model doesn't support counting tokens."}
+
+
+def test_count_tokens_where_the_matrix_allows_it(make_client: Any, tmp_path: Path) -> None:
+    shutil.copytree(DEFAULT_FIXTURES, tmp_path / "fixtures")
+    catalogue = tmp_path / "fixtures" / "bedrock" / "models.json"
+    document = json.loads(catalogue.read_text())
+    for model in document["models"]:
+        model["capabilities"]["count_tokens"]["supported"] = True
+    catalogue.write_text(json.dumps(document))
+    client = make_client(config={"fixtures_dir": tmp_path / "fixtures"})
     # No fixture answers this text, so usage is the generated estimate CountTokens also uses.
     converse = client.converse(modelId=MAVERICK, messages=user("Tell me about llamas"))
-    counted = client.count_tokens(modelId=MAVERICK, input={"converse": {"messages": user("Tell me about llamas")}})
+    bare = "meta.llama4-maverick-17b-instruct-v1:0"  # CountTokens takes a foundation-model id (BR-MODEL)
+    counted = client.count_tokens(modelId=bare, input={"converse": {"messages": user("Tell me about llamas")}})
     assert counted["inputTokens"] == converse["usage"]["inputTokens"]
     native = json.dumps({"prompt": "Tell me about llamas"}).encode()
     invoked = json.loads(client.invoke_model(modelId=MAVERICK, body=native)["body"].read())
-    bare = "meta.llama4-maverick-17b-instruct-v1:0"  # CountTokens takes a foundation-model id (BR-MODEL)
     counted = client.count_tokens(modelId=bare, input={"invokeModel": {"body": native}})
     assert counted["inputTokens"] == invoked["prompt_token_count"]

@@ -120,6 +120,8 @@ SCHEMA_SLOTS = {
 def mutated_bodies(draw: st.DrawFn, kind: str) -> tuple[bytes, list[str], bool]:
     """A realistic body for ``kind``, mutated; returns the bytes, the raw tokens put in, and byte damage."""
     document = copy.deepcopy(SEEDS[kind](draw(st.integers(0, 3))))
+    if kind == "chat-request" and draw(st.integers(0, 2)) == 0:
+        document["stream"] = True  # every seed also streamed: SSE rendering of hostile values
     tokens: list[str] = []
     if kind in SCHEMA_SLOTS and draw(st.integers(0, 3)) == 0:
         slot = draw(st.sampled_from(SCHEMA_SLOTS[kind]))

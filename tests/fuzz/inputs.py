@@ -100,6 +100,8 @@ AUTHORIZATIONS = ["", "Bearer", "Bearer ", "Basic abc", "AWS4-HMAC-SHA256", SIGV
 def _headers(draw: st.DrawFn, provider: str | None, *, wire: bool) -> dict[str, str]:
     headers: dict[str, str] = {"content-type": "application/json"}
     if provider == "bedrock":
+        if draw(st.booleans()):  # Llama 4 refuses some streams by default: let more of them reach rendering
+            headers["x-mock-quirk"] = "bedrock.stream_mode=on"
         if draw(st.booleans()):
             headers |= {"authorization": SIGV4, "x-amz-date": "20260101T000000Z"}
         else:

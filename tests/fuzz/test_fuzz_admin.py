@@ -37,7 +37,7 @@ def _statuses(value: Any) -> list[Any]:
     return []
 
 
-@fuzz_settings(default=150, long=8_000)
+@fuzz_settings(default=400, long=8_000)
 @given(sent=admin_requests())
 def test_admin_api(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     try:

@@ -42,37 +42,37 @@ def _ops(provider: str) -> list:
     return [op for op in OPERATIONS if op.provider == provider]
 
 
-@fuzz_settings(default=200, long=25_000)
+@fuzz_settings(default=600, long=25_000)
 @given(sent=hostile_requests(_ops("openrouter")))
 def test_openrouter(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     _answer(CORES["lenient"], sent, logs)
 
 
-@fuzz_settings(default=120, long=12_000)
+@fuzz_settings(default=300, long=12_000)
 @given(sent=hostile_requests(_ops("aimlapi")))
 def test_aimlapi(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     _answer(CORES["lenient"], sent, logs)
 
 
-@fuzz_settings(default=200, long=25_000)
+@fuzz_settings(default=600, long=25_000)
 @given(sent=hostile_requests(_ops("bedrock")))
 def test_bedrock(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     _answer(CORES["lenient"], sent, logs)
 
 
-@fuzz_settings(default=100, long=12_000)
+@fuzz_settings(default=300, long=12_000)
 @given(sent=hostile_requests([op for op in OPERATIONS if op.name == "count_tokens"]))
 def test_bedrock_count_tokens(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     _answer(CORES["lenient"], sent, logs)
 
 
-@fuzz_settings(default=100, long=10_000)
+@fuzz_settings(default=300, long=10_000)
 @given(sent=hostile_requests())
 def test_strict_mode(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     _answer(CORES["strict"], sent, logs)
 
 
-@fuzz_settings(default=100, long=10_000)
+@fuzz_settings(default=300, long=10_000)
 @given(sent=hostile_requests())
 def test_root_provider_and_rate_limits(sent: Sent, logs: pytest.LogCaptureFixture) -> None:
     _answer(CORES["root"], sent, logs)

@@ -60,7 +60,7 @@ def _send(server: RunningServer, sent: Sent, logs: pytest.LogCaptureFixture, uvi
     assert not uvicorn_log.records, uvicorn_log.records[0].getMessage()
 
 
-@fuzz_settings(default=150, long=6_000)
+@fuzz_settings(default=400, long=6_000)
 @given(sent=hostile_requests(wire=True).filter(lambda s: s.method not in UNPARSED))
 def test_providers_over_the_wire(
     fuzzed: RunningServer, sent: Sent, logs: pytest.LogCaptureFixture, uvicorn_log: _Collect
@@ -68,7 +68,7 @@ def test_providers_over_the_wire(
     _send(fuzzed, sent, logs, uvicorn_log)
 
 
-@fuzz_settings(default=40, long=2_000)
+@fuzz_settings(default=100, long=2_000)
 @given(sent=admin_requests(wire=True, fixtures=False).filter(lambda s: s.method not in UNPARSED))
 def test_admin_over_the_wire(
     fuzzed: RunningServer, sent: Sent, logs: pytest.LogCaptureFixture, uvicorn_log: _Collect

@@ -61,6 +61,10 @@ def _worded(call: Call, exc: ProviderError) -> tuple[int, str]:
         # AIML-DOCS errors-with-status-code-4xx.md: 429 "Too Many Requests"; no Retry-After or X-RateLimit-*
         # on any observed response ([3p] api-evangelist/aimlapi rate-limits probe, 2026-08).
         return 429, "Too Many Requests"
+    if exc.kind is ErrorKind.UNSUPPORTED:
+        # Not captured: AI/ML API's wording for a parameter the model does not take is assumed to be its zod
+        # body-validation message (AIML-DOCS 4xx "Body validation error!").
+        return 400, f"Body validation error!\n{exc.facts['feature']} is not supported by this model"
     if exc.kind is ErrorKind.CONTEXT:
         facts = exc.facts
         used, wanted = facts["prompt"], facts["wanted"]

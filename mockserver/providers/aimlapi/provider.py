@@ -4,6 +4,9 @@ Routes, authentication, the error envelope and faults (``errors.py``), quirks an
 (``fixtures/aimlapi/models.json``); the operations' hooks are in ``operations.py``.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from contracts import registry
 from mockserver.behaviour.quirks import Quirk
 from mockserver.config import MockConfig
@@ -52,7 +55,30 @@ def load(config: MockConfig) -> Catalogue:
         "aimlapi",
         context=lambda e: int(e["info"]["contextLength"]),
         max_output=lambda e: int(e["info"]["outputMax"]),
+        capabilities=listed_capabilities,
     )
+
+
+# AI/ML API lists each model's features in its catalogue (AIML-DOCS complete-model-list.md: `features`).
+_FEATURES = {
+    "vision": "openai/chat-completion.vision",
+    "tools": "openai/chat-completion.function",
+    "tool_choice.auto": "openai/chat-completion.function",
+    "tool_choice.any": "openai/chat-completion.function",
+    "tool_choice.tool": "openai/chat-completion.function",
+    "streaming": "openai/chat-completion.stream",
+    "response_format.json_object": "openai/chat-completion.response-format",
+    "response_format.json_schema": "openai/chat-completion.response-format",
+}
+
+
+def listed_capabilities(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Capability rows from the entry's own ``features`` list, as AI/ML API serves it."""
+    listed = set(entry.get("features") or [])
+    source = "AI/ML API GET /models features {!r} (fixtures/aimlapi/models.json)"
+    return {
+        feature: {"supported": name in listed, "source": source.format(name)} for feature, name in _FEATURES.items()
+    }
 
 
 PROVIDER = Provider(

@@ -49,8 +49,17 @@ def on_demand(model: Model) -> bool:
 
 
 def streaming(model: Model) -> str:
-    """The model's own streaming switch: ``on``, ``off`` or ``no-tools`` (quirk ``bedrock.stream_mode``)."""
-    return str(model.entry.get("streaming", "on"))
+    """The model's streaming mode from its capability rows: ``on``, ``off`` or ``no-tools``.
+
+    The ``streaming`` and ``streaming_tools`` rows of the matrix decide; quirk ``bedrock.stream_mode`` may
+    override them per server or request.
+    """
+    rows = model.capabilities
+    if "streaming" in rows and not rows["streaming"].supported:
+        return "off"
+    if "streaming_tools" in rows and not rows["streaming_tools"].supported:
+        return "no-tools"
+    return "on"
 
 
 class Catalogue:
@@ -93,7 +102,7 @@ class Catalogue:
 
 
 def _model(entry: dict[str, Any]) -> Model:
-    mock: dict[str, Any] = {k: entry[k] for k in ("pacing", "rate_limits") if k in entry}
+    mock: dict[str, Any] = {k: entry[k] for k in ("pacing", "rate_limits", "capabilities") if k in entry}
     return model_of(
         entry,
         id=str(entry["id"]),

@@ -12,6 +12,7 @@ from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool, ToolCall
 from mockserver.behaviour.generate import count_tokens, prompt_tokens, rng_for
 from mockserver.providers.bedrock.catalogue import streaming
 from mockserver.providers.bedrock.errors import validation
+from mockserver.providers.bedrock.features import converse_features, invoke_features
 from mockserver.providers.bedrock.prompt import parse_prompt
 
 __all__ = [
@@ -96,6 +97,7 @@ def invoke_query(model: Model, body: dict[str, Any], operation: str, stream: boo
         max_tokens=min(max_gen, model.max_output_tokens),
         stream=stream,
         body=body,
+        features=invoke_features(body),
     )
 
 
@@ -190,12 +192,6 @@ def _turns(message: dict[str, Any]) -> list[Message]:
     return turns
 
 
-def _input_schema(spec: dict[str, Any]) -> dict[str, Any]:
-    # BR-MODEL ToolInputSchema.json is a Document (any JSON value); a non-object schema generates no arguments.
-    schema = (spec.get("inputSchema") or {}).get("json") if isinstance(spec.get("inputSchema"), dict) else None
-    return schema if isinstance(schema, dict) else {}
-
-
 def converse_query(model: Model, body: dict[str, Any], operation: str, stream: bool) -> ChatQuery:
     """The neutral query for a validated Converse body (the engine checks maxTokens against the model)."""
     config = body.get("inferenceConfig") or {}
@@ -204,7 +200,11 @@ def converse_query(model: Model, body: dict[str, Any], operation: str, stream: b
         messages.extend(_turns(message))
     tool_config = body.get("toolConfig") or {}
     tools = [
-        Tool(str(t["toolSpec"]["name"]), str(t["toolSpec"].get("description", "")), _input_schema(t["toolSpec"]))
+        Tool(
+            str(t["toolSpec"]["name"]),
+            str(t["toolSpec"].get("description", "")),
+            dict(t["toolSpec"].get("inputSchema", {}).get("json") or {}),  # an object: validation.tool_schema_problem
+        )
         for t in tool_config.get("tools", [])
         if "toolSpec" in t
     ]
@@ -220,6 +220,7 @@ def converse_query(model: Model, body: dict[str, Any], operation: str, stream: b
         stop=list(config.get("stopSequences", [])),
         stream=stream,
         body=body,
+        features=converse_features(body),
     )
 
 

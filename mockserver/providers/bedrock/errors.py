@@ -122,6 +122,33 @@ def validation(message: str) -> ProviderError:
 TOO_LONG = "Input is too long for requested model."
 
 
+# The request member each feature is sent in (BR-MODEL ConverseRequest / CountTokens).
+_MEMBERS = {
+    "tool_choice.any": "toolConfig.toolChoice.any",
+    "tool_choice.tool": "toolConfig.toolChoice.tool",
+    "guardrails": "guardrailConfig",
+    "service_tier.priority": "serviceTier",
+    "service_tier.flex": "serviceTier",
+    "service_tier.reserved": "serviceTier",
+    "latency_optimized": "performanceConfig",
+    "prompt_caching": "cachePoint",
+    "reasoning": "additionalModelRequestFields.reasoning_config",
+    "documents": "document",
+    "system": "system",
+    "vision": "image",
+}
+
+
+def _unsupported(feature: str) -> ProviderError:
+    if feature == "count_tokens":
+        # [obs] maximhq/bifrost#2169, strands-agents/harness-sdk#2250: ValidationException (400).
+        return validation("The provided model doesn't support counting tokens.")
+    # [obs] run-llama/llama_index#19886, strands-agents/sdk-python#1241 (toolChoice.any / .tool on Llama);
+    # the same sentence is assumed for the other members the matrix refuses.
+    member = _MEMBERS.get(feature, feature)
+    return validation(f"This model doesn't support the {member} field. Remove {member} and try again.")
+
+
 def _worded(call: Call, exc: ProviderError) -> ProviderError:
     """Give the engine's own kinds (raised without words) Bedrock's exception and wording."""
     if exc.message is not None:
@@ -135,6 +162,8 @@ def _worded(call: Call, exc: ProviderError) -> ProviderError:
     if exc.kind is ErrorKind.THROTTLED:
         # BR-MODEL ThrottlingException (429); message [3p] widely reproduced; no rate-limit headers (3.8).
         return exception("ThrottlingException")
+    if exc.kind is ErrorKind.UNSUPPORTED:
+        return _unsupported(exc.facts["feature"])
     if exc.kind is ErrorKind.CONTEXT:
         limit = exc.facts["max_output"]
         if exc.facts["wanted"] > limit:

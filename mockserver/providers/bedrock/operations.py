@@ -12,6 +12,7 @@ Fault injection for tests and users (request headers, never sent by real clients
 """
 
 import base64
+from dataclasses import replace
 from typing import Any
 
 from contracts.registry import stream_exceptions
@@ -187,8 +188,10 @@ def _count_query(call: Call, body: Any) -> ChatQuery:
     assert call.model is not None
     form, request = body
     if form == "invoke":
-        return documents.invoke_query(call.model, request, "count_tokens", stream=False)
-    return documents.converse_query(call.model, request, "count_tokens", stream=False)
+        query = documents.invoke_query(call.model, request, "count_tokens", stream=False)
+    else:
+        query = documents.converse_query(call.model, request, "count_tokens", stream=False)
+    return replace(query, features=query.features | {"count_tokens"})
 
 
 def _count_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:

@@ -168,4 +168,3 @@ def tool_schema_problem(body: dict[str, Any]) -> str | None:
             where = f"toolConfig.tools.{index}.toolSpec.inputSchema.json.type"
             return f"The value at {where} must be one of the following: object."
     return None
-

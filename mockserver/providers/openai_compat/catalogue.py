@@ -11,6 +11,8 @@ from mockserver.config import MockConfig, catalogue_path
 __all__ = ["Catalogue", "load_catalogue"]
 
 Limit = Callable[[Mapping[str, Any]], int]
+Cells = Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]]
+"""The capability rows an entry's own fields state (e.g. OpenRouter's ``supported_parameters``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +30,19 @@ class Catalogue:
         return [{k: v for k, v in m.entry.items() if k != "mock"} for m in self.models.values()]
 
 
-def load_catalogue(config: MockConfig, provider: str, *, context: Limit, max_output: Limit) -> Catalogue:
-    """Read ``<fixtures>/<provider>/models.json``; ``context``/``max_output`` find the limits in an entry."""
+def load_catalogue(
+    config: MockConfig, provider: str, *, context: Limit, max_output: Limit, capabilities: Cells
+) -> Catalogue:
+    """Read ``<fixtures>/<provider>/models.json``; the callables find the limits and the capability rows.
+
+    Rows written in the entry's ``mock.capabilities`` win over the ones derived from its served fields.
+    """
     entries = json.loads(catalogue_path(config, provider).read_text(encoding="utf-8"))["data"]
     models = {
         str(e["id"]): model_of(
             e, id=str(e["id"]), family=str(e["mock"]["family"]), context_window=context(e),
-            max_output_tokens=max_output(e), mock=e["mock"],
+            max_output_tokens=max_output(e),
+            mock=e["mock"] | {"capabilities": capabilities(e) | e["mock"].get("capabilities", {})},
         )
         for e in entries
     }  # fmt: skip

@@ -59,7 +59,27 @@ def query_from_body(body: dict[str, Any], provider: str, operation: str, model: 
         seed=body.get("seed"),
         stream=bool(body.get("stream")),
         body=body,
+        features=_features(body, messages, tools, choice, fmt),
     )
+
+
+def _features(
+    body: dict[str, Any], messages: list[Message], tools: list[Tool], choice: Any, fmt: dict[str, Any]
+) -> frozenset[str]:
+    """What an OpenAI-style request uses, in the capability matrix's terms (``behaviour/capabilities.py``)."""
+    found = {"system"} if any(m.role in ("system", "developer") for m in messages) else set()
+    found |= {"vision"} if any(m.images for m in messages) else set()
+    found |= {"tools"} if tools else set()
+    if tools and choice is not None:
+        found.add({"auto": "tool_choice.auto", "none": "tool_choice.auto", "required": "tool_choice.any"}.get(
+            str(choice), "tool_choice.tool"))  # fmt: skip
+    found |= {"stop_sequences"} if body.get("stop") else set()
+    if fmt.get("type") in ("json_schema", "json_object"):
+        found.add(f"response_format.{fmt['type']}")
+    found |= {"streaming"} if body.get("stream") else set()
+    if tools and body.get("stream"):
+        found.add("streaming_tools")
+    return frozenset(found)
 
 
 def _tool_call_dicts(reply: Reply) -> list[dict[str, Any]]:

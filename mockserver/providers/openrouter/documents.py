@@ -2,6 +2,7 @@
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,11 @@ class OpenRouterState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     usage: float = 0.0
 
+    @property
+    def models(self) -> Mapping[str, Model]:
+        """The catalogue's models by id (what ``mockserver capabilities`` lists)."""
+        return self.catalogue.models
+
     @classmethod
     def load(cls, config: MockConfig) -> "OpenRouterState":
         """Read ``fixtures/openrouter/models.json``; the catalogue is data, not code."""
@@ -48,6 +54,7 @@ class OpenRouterState:
             "openrouter",
             context=lambda e: int(e["context_length"]),
             max_output=lambda e: int(e["top_provider"].get("max_completion_tokens") or e["context_length"]),
+            capabilities=routed_capabilities,
         )
         return cls(catalogue)
 
@@ -58,6 +65,24 @@ class OpenRouterState:
             self.usage += float(record["total_cost"])
             while len(self.generations) > keep:
                 self.generations.popitem(last=False)
+
+
+# What OpenRouter routes on: a request using one of these with no endpoint of the model supporting it is a 404
+# "No endpoints found that support ..." (providers/openrouter/errors.py); other parameters are ignored unless
+# provider.require_parameters (check_parameters below).
+_ROUTED = {"tools": "tools", "tool_choice.auto": "tool_choice", "tool_choice.any": "tool_choice",
+           "tool_choice.tool": "tool_choice", "streaming_tools": "tools"}  # fmt: skip
+
+
+def routed_capabilities(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Capability rows from the catalogue entry as OpenRouter serves it (OR-SPEC Model)."""
+    source = "OpenRouter GET /models: {} (fixtures/openrouter/models.json)"
+    params = set(entry.get("supported_parameters") or [])
+    cells = {feature: {"supported": param in params, "source": source.format(f"supported_parameters {param!r}")}
+             for feature, param in _ROUTED.items()}  # fmt: skip
+    images = "image" in (entry.get("architecture") or {}).get("input_modalities", [])
+    cells["vision"] = {"supported": images, "source": source.format("architecture.input_modalities")}
+    return cells
 
 
 def generation_id(call: Call) -> str:

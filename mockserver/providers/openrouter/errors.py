@@ -89,6 +89,27 @@ def _context(facts: Mapping[str, Any], call: Call) -> ProviderError:
     )
 
 
+# OpenRouter routes by capability: no endpoint of the model supports the feature -> 404 "No endpoints found that
+# support ..." ([obs] "tool use.", "image input", "the provided 'tool_choice' value": public agent test logs
+# and error classifiers, 2025-2026); other features use the require_parameters wording (OR-DOCS
+# provider-selection).
+_UNSUPPORTED = {
+    "tools": "No endpoints found that support tool use.",
+    "vision": "No endpoints found that support image input",
+    "tool_choice.any": "No endpoints found that support the provided 'tool_choice' value",
+    "tool_choice.tool": "No endpoints found that support the provided 'tool_choice' value",
+}
+
+
+def _unsupported(feature: str) -> ProviderError:
+    message = _UNSUPPORTED.get(
+        feature,
+        "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
+        "visit: https://openrouter.ai/docs/guides/routing/provider-selection",
+    )
+    return error(404, message, user=False)
+
+
 def _worded(call: Call, exc: ProviderError) -> ProviderError:
     """Give the engine's own kinds (raised without words) OpenRouter's status and wording."""
     if exc.message is not None:
@@ -98,6 +119,8 @@ def _worded(call: Call, exc: ProviderError) -> ProviderError:
         return _throttled(exc.facts["breach"])
     if kind is ErrorKind.CONTEXT:
         return _context(exc.facts, call)
+    if kind is ErrorKind.UNSUPPORTED:
+        return _unsupported(exc.facts["feature"])
     if kind is ErrorKind.METHOD_NOT_ALLOWED:
         return error(405, "Method Not Allowed", user=False)
     if kind is ErrorKind.NOT_FOUND:
