@@ -3,12 +3,12 @@
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-__all__ = ["MAX_JSON_DEPTH", "MockRequest", "MockResponse", "json_bytes", "json_response", "parse_json"]
+__all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "json_bytes", "json_response", "parse_json"]
 
 MAX_JSON_DEPTH = 100
 """Deepest nesting of arrays and objects a request body may have. No provider documents one (V8's JSON.parse has
@@ -162,6 +162,33 @@ class MockRequest:
         return self.headers.get(name.lower(), default)
 
 
+class LazyChunks(Collection[bytes]):
+    """A stream body made on demand, piece by piece, as the transport sends it.
+
+    A renderer that knows how many pieces it will make passes ``count`` and a function that makes them; nothing
+    is built before the client reads, so a client that never reads holds a socket buffer, not the whole reply.
+    Iterating again makes the same pieces again (the renderer is deterministic).
+    """
+
+    def __init__(self, count: int, produce: Callable[[], Iterator[bytes]]) -> None:
+        self._count = count
+        self._produce = produce
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[bytes]:
+        made = 0
+        for piece in self._produce():
+            made += 1
+            yield piece
+        if made != self._count:  # the count drives pacing; a renderer that miscounts is a bug of the mock
+            raise RuntimeError(f"a lazy stream promised {self._count} pieces and made {made}")
+
+    def __contains__(self, item: object) -> bool:
+        return any(piece == item for piece in self)
+
+
 @dataclass(slots=True)
 class MockResponse:
     """A response the mock produces; ``chunks`` is set for streamed bodies."""
@@ -169,8 +196,9 @@ class MockResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-    chunks: list[bytes] | None = None
-    """Each item is written (and flushed) separately, so stream framing matches the provider's."""
+    chunks: Collection[bytes] | None = None
+    """Each item is written (and flushed) separately, so stream framing matches the provider's; a list, or
+    ``LazyChunks`` made as the transport sends them."""
     delays: list[float] | None = None
     """Seconds to wait before each piece of ``paced()`` (set by the engine's pacing step; None = no waiting)."""
     problem: dict[str, Any] | None = None
@@ -188,10 +216,11 @@ class MockResponse:
         else:
             yield from self.chunks
 
-    def paced(self) -> list[tuple[float, bytes]]:
-        """The wire pieces, each with the seconds to wait before sending it (0 when not paced)."""
-        pieces = list(self.iter_bytes())
-        return list(zip(self.delays or [0.0] * len(pieces), pieces, strict=True))
+    def paced(self) -> Iterator[tuple[float, bytes]]:
+        """The wire pieces as they are made, each with the seconds to wait before sending it (0 when not paced)."""
+        delays = iter(self.delays or ())
+        for piece in self.iter_bytes():
+            yield next(delays, 0.0), piece
 
     def content(self) -> bytes:
         """The whole body as one byte string."""

@@ -166,7 +166,7 @@ def to_aws_response(url: str, response: MockResponse, clock: Clock | None = None
     length = wire_length(response)
     if length is not None and "content-length" not in headers:
         headers["content-length"] = length  # StreamingBody checks it
-    pieces = response.paced()
+    pieces = list(response.paced())  # botocore reads the whole body in-process anyway
     raw = ChunkedRaw([chunk for _, chunk in pieces], [delay for delay, _ in pieces], clock)
     return AWSResponse(url, response.status, headers, raw)
 

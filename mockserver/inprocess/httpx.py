@@ -152,18 +152,18 @@ def _stream_type(library: ModuleType) -> type:
     if library.__name__ not in _STREAM_TYPES:
 
         class ChunkStream(library.SyncByteStream, library.AsyncByteStream):  # type: ignore[name-defined,misc]
-            def __init__(self, pieces: list[tuple[float, bytes]], clock: Clock) -> None:
-                self._pieces = pieces
+            def __init__(self, response: MockResponse, clock: Clock) -> None:
+                self._response = response
                 self._clock = clock
 
             def __iter__(self) -> Iterator[bytes]:
-                for delay, chunk in self._pieces:
+                for delay, chunk in self._response.paced():
                     if delay:
                         self._clock.sleep(delay)  # sync client: time.sleep
                     yield chunk
 
             async def __aiter__(self) -> AsyncIterator[bytes]:
-                for delay, chunk in self._pieces:
+                for delay, chunk in self._response.paced():
                     if delay:
                         await self._clock.asleep(delay)  # async client: asyncio.sleep, the loop runs on
                     yield chunk
@@ -179,7 +179,7 @@ def to_library_response(library: ModuleType, response: MockResponse, clock: Cloc
     length = wire_length(response)
     if length is not None and not any(name == "content-length" for name, _ in headers):
         headers.append(("content-length", length))
-    stream = _stream_type(library)(response.paced(), clock or Clock())
+    stream = _stream_type(library)(response, clock or Clock())
     return library.Response(response.status, headers=headers, stream=stream, extensions={"http_version": b"HTTP/1.1"})
 
 
