@@ -18,7 +18,11 @@ def url(server) -> str:
 def test_missing_key_is_401_no_cookie(server) -> None:
     response = httpx.post(f"{url(server)}/chat/completions", json={"model": MAVERICK, "messages": HELLO})
     assert response.status_code == 401
-    assert response.json() == {"error": {"message": "No cookie auth credentials found", "code": 401}}
+    assert response.json() == {"error": {"message": "No cookie auth credentials found", "code": 401,
+                                         "metadata": {"error_type": "authentication"}}}  # fmt: skip
+    june = httpx.post(f"{url(server)}/chat/completions", json={"model": MAVERICK, "messages": HELLO},
+                      headers={"x-mock-quirk": "openrouter.errors=2026-06"})  # fmt: skip
+    assert june.json() == {"error": {"message": "No cookie auth credentials found", "code": 401}}
 
 
 def test_unknown_key_is_401_user_not_found(start_server) -> None:
@@ -150,21 +154,23 @@ def test_context_message_parts_follow_traffic(client: OpenAI) -> None:
         client.chat.completions.create(model=MAVERICK, messages=HELLO, max_tokens=16385, tools=[tool])
     message = with_output.value.body["message"]
     assert "of text input, " in message and "of tool input, 16385 in the output)" in message
-    assert with_output.value.body["metadata"] == {"provider_name": "DeepInfra"}
+    assert with_output.value.body["metadata"] == {"provider_name": "DeepInfra", "error_type": "context_length_exceeded"}
+    assert message.endswith("or use the context-compression plugin to compress your prompt automatically.")
     with pytest.raises(openai.BadRequestError) as text_only:
         client.chat.completions.create(
             model="meta-llama/llama-4-scout", messages=[{"role": "user", "content": "llama " * 400_000}]
         )
     assert "in the output" not in text_only.value.body["message"]
     assert re.search(r"tokens \(\d+ of text input\)\. Please", text_only.value.body["message"])
-    assert text_only.value.body["metadata"] == {"provider_name": None}
+    assert text_only.value.body["metadata"] == {"provider_name": None, "error_type": "context_length_exceeded"}
 
 
 def test_empty_messages_wording_and_prompt_fallback(server) -> None:
     auth = {"Authorization": "Bearer sk-or-v1-x"}
     empty = httpx.post(f"{url(server)}/chat/completions", headers=auth, json={"model": MAVERICK, "messages": []})
     assert empty.status_code == 400
-    assert empty.json() == {"error": {"message": 'Input required: specify "prompt" or "messages"', "code": 400}}
+    assert empty.json() == {"error": {"message": 'Input required: specify "prompt" or "messages"', "code": 400,
+                                      "metadata": {"error_type": "invalid_request"}}}  # fmt: skip
     prompt = httpx.post(f"{url(server)}/chat/completions", headers=auth, json={"model": MAVERICK, "prompt": "Hello"})
     assert prompt.json()["choices"][0]["message"]["content"].startswith("Hello! How are you")
 

@@ -41,13 +41,7 @@ def _native_sse(body: bytes) -> bytes:
 NATIVE = chain(on_json(_native_json), on_sse(_native_sse))
 # Warnings the faithful mock itself still earns, each a mock deviation to fix (then drop it here: the switch-off
 # test fails as soon as one is gone).
-MOCK_WARNINGS: dict[str, dict[tuple[str, str, str], str]] = {
-    "openrouter": {
-        ("example:mid-stream-error", "stream.usage-last", "$"): "the mock's mid-stream error chunk carries no usage; "
-        "real traffic puts usage on it (captures/openrouter/chat-stream-midstream-error.sse) - renderer work of "
-        "issue 10 item 4",
-    },
-}
+MOCK_WARNINGS: dict[str, dict[tuple[str, str, str], str]] = {}
 
 
 def _by_severity(report: dict[str, Any], severity: str) -> set[tuple[str, str, str]]:

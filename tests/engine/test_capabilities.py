@@ -100,7 +100,8 @@ def test_openrouter_routes_on_the_matrix(tmp_path: Path) -> None:
         client = openai.OpenAI(base_url="https://openrouter.ai/api/v1", api_key="k", max_retries=0)
         with pytest.raises(openai.NotFoundError) as caught:
             client.chat.completions.create(model="meta-llama/llama-4-maverick", messages=image)  # type: ignore[arg-type]
-        assert caught.value.body == {"message": "No endpoints found that support image input", "code": 404}
+        assert caught.value.body == {"message": "No endpoints found that support image input", "code": 404,
+                                     "metadata": {"error_type": "not_found"}}  # fmt: skip
         text = client.chat.completions.create(model="meta-llama/llama-4-maverick",
                                               messages=[{"role": "user", "content": "hi"}])  # fmt: skip
     assert text.choices[0].message.content

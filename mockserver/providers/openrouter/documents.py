@@ -1,6 +1,7 @@
-"""OpenRouter's documents with no HTTP in them: state, model routing, completions, SSE events, generation records."""
+"""OpenRouter's documents with no HTTP in them: state, model and endpoint routing, completions, generation records."""
 
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,26 +11,43 @@ from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import Reply
 from mockserver.config import MockConfig
 from mockserver.engine.call import Call
-from mockserver.providers.openai_compat import (
-    Catalogue,
-    chunk_deltas,
-    load_catalogue,
-    message_of,
-    sse_event,
-    usage_counts,
-)
-from mockserver.providers.openrouter.errors import error
+from mockserver.http import MockRequest
+from mockserver.providers.openai_compat import Catalogue, load_catalogue, message_of
+from mockserver.providers.openrouter import router
+from mockserver.providers.openrouter.errors import availability, error
+from mockserver.providers.openrouter.usage import usage_of
 
 __all__ = [
+    "SERVICE_TIER",
     "OpenRouterState",
+    "Served",
+    "app_of",
     "check_parameters",
     "completion_document",
     "generation_id",
     "generation_record",
     "pick_model",
-    "stream_events",
-    "usage_of",
+    "route",
 ]
+
+# OR-SPEC ChatResult/ChatStreamChunk.service_tier: "The service tier used by the upstream provider for this
+# request" (string or null); GenerationResponse.service_tier: "... or null if it did not report one". Llama 4
+# hosts report none: null in 2026 traffic from every non-OpenAI upstream ([obs] crmne/ruby_llm cassettes
+# 2026-06..08: Amazon Bedrock, Perplexity; Chutes serving llama-4-maverick; "default" only from OpenAI).
+SERVICE_TIER = None
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """How one request was served: the model, the endpoint's provider and the shapes the request's quirks chose."""
+
+    model: Model
+    provider: str
+    """The serving endpoint's display name, e.g. ``DeepInfra`` (top-level ``provider``, [obs])."""
+    usage: str = "2026"
+    """The ``openrouter.usage`` quirk."""
+    metadata: dict[str, Any] | None = None
+    """``openrouter_metadata`` when the request opted in (X-OpenRouter-Metadata: enabled)."""
 
 
 @dataclass
@@ -100,10 +118,30 @@ def pick_model(catalogue: Catalogue, body: dict[str, Any]) -> Model:
         model = catalogue.get(model_id)
         if model is not None:
             return model
+    unknown = availability("model_not_found", wanted)  # OR-DOCS errors-and-debugging.mdx §Availability codes
     if body.get("models") and len(wanted) > 1:
-        raise error(400, f"{', '.join(wanted)} are not valid model IDs")
-    # [obs] a public capture: unknown model is 400, not 404
-    raise error(400, f"{wanted[0]} is not a valid model ID")
+        raise error(400, f"{', '.join(wanted)} are not valid model IDs", availability=unknown)
+    # [obs] a public capture: unknown model is 400, not 404; the changelog of 2026-08-19: "consistently 400"
+    raise error(400, f"{wanted[0]} is not a valid model ID", availability=unknown)
+
+
+def route(model: Model, body: Mapping[str, Any]) -> router.Selection:
+    """The endpoint that serves the request, or OpenRouter's 404 when the routing options leave none."""
+    selection = router.select(model, body)
+    if selection.chosen is not None:
+        return selection
+    asked = router.requested(body, model)
+    serving = sorted({router.slug(e).split("/")[0] for e in selection.endpoints})  # base slugs, e.g. deepinfra
+    gone = availability("no_endpoints", [asked], affected_providers=serving, excluded_by=["allowed_providers"])
+    routing = router.failure_metadata(model, asked=asked)
+    if selection.refused_by == "only":
+        # OR-DOCS guides/features/router-metadata.mdx §No Providers Available (404), worded for provider.only
+        raise error(404, f"No allowed providers are available for the selected model. Providers serving {asked}: "
+                         f"{', '.join(serving)}, but your request's provider.only preference permits only: "
+                         f"{', '.join(selection.only)}.", availability=gone, routing=routing)  # fmt: skip
+    # [obs] anomalyco/opencode#1558 (provider.order ["groq"] with allow_fallbacks false: "No endpoints found for
+    # moonshotai/kimi-k2"); the trailing period and user_id as in a 2025 capture of the same 404 (a codex log)
+    raise error(404, f"No endpoints found for {asked}.", availability=gone, routing=routing)
 
 
 # Request fields that are not model parameters, so never make a provider "unsupported".
@@ -141,39 +179,21 @@ def check_parameters(model: Model, body: dict[str, Any]) -> None:
             "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
             "visit: https://openrouter.ai/docs/guides/routing/provider-selection",
             user=False,
+            routing=router.failure_metadata(model),
         )
 
 
-def usage_of(model: Model, reply: Reply) -> dict[str, Any]:
-    """Usage with ``cost`` from the catalogue's per-token prices (OR-SPEC ChatUsage; [obs] Llama 4 usage)."""
-    prompt_cost = reply.prompt_tokens * float(model.entry["pricing"]["prompt"])
-    completion_cost = reply.completion_tokens * float(model.entry["pricing"]["completion"])
-    return usage_counts(reply) | {
-        "cost": round(prompt_cost + completion_cost, 12),
-        "is_byok": False,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-        "cost_details": {
-            "upstream_inference_cost": None,
-            "upstream_inference_prompt_cost": round(prompt_cost, 12),
-            "upstream_inference_completions_cost": round(completion_cost, 12),
-        },
-        "completion_tokens_details": {"reasoning_tokens": 0, "image_tokens": 0},
-    }
-
-
-def _provider_name(model: Model) -> str:
-    return str(model.entry["mock"]["provider_name"])
-
-
-def completion_document(gen_id: str, created: int, model: Model, reply: Reply) -> dict[str, Any]:
-    """A ``chat.completion`` in 2026 wire key order: id, object, created, model, provider, choices, usage."""
-    return {
+def completion_document(gen_id: str, created: int, served: Served, reply: Reply) -> dict[str, Any]:
+    """A ``chat.completion`` in 2026 wire key order: id, object, created, model, provider, system_fingerprint,
+    service_tier, choices, usage ([obs] crmne/ruby_llm chat cassettes 2026-06), then opt-in openrouter_metadata."""
+    document = {
         "id": gen_id,
         "object": "chat.completion",
         "created": created,
-        "model": model.id,
-        "provider": _provider_name(model),  # top-level, not in OR-SPEC ([obs])
+        "model": served.model.id,
+        "provider": served.provider,  # top-level, not in OR-SPEC ([obs])
         "system_fingerprint": None,
+        "service_tier": SERVICE_TIER,
         "choices": [
             {
                 "logprobs": None,
@@ -183,95 +203,59 @@ def completion_document(gen_id: str, created: int, model: Model, reply: Reply) -
                 "message": message_of(reply) | {"refusal": None, "reasoning": None},
             }
         ],
-        "usage": usage_of(model, reply),
+        "usage": usage_of(served.model, reply.prompt_tokens, reply.completion_tokens, served.usage),
     }
+    if served.metadata is not None:
+        document["openrouter_metadata"] = served.metadata  # router-metadata.mdx §Response Shape
+    return document
 
 
-_PROCESSING = b": OPENROUTER PROCESSING\n\n"
-_DONE = b"data: [DONE]\n\n"
+def app_of(request: MockRequest) -> dict[str, Any]:
+    """The generation record's app fields from the attribution headers (OR-DOCS app-attribution.mdx).
 
-
-def stream_events(
-    gen_id: str, created: int, model: Model, reply: Reply, fault_at: int | None = None, usage_chunk: str = "2026"
-) -> list[bytes]:
-    """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE].
-
-    ``usage_chunk`` is the ``openrouter.usage_chunk`` quirk: ``2026``, ``2025`` or ``docs``.
+    ``HTTP-Referer`` identifies the app ("required for app attribution"); ``X-OpenRouter-Title`` (legacy
+    ``X-Title``) only names it, so alone it creates no app, and a localhost referer is tracked only with a title.
+    The title is in no generation field (OR-SPEC GenerationResponse); ``app_id`` is a stable number per URL.
     """
-    head = {
-        "id": gen_id,
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": model.id,
-        "provider": _provider_name(model),
-    }
-
-    def chunk(delta: dict[str, Any], finish: str | None, **extra: Any) -> bytes:
-        choice = {
-            "index": 0,
-            "delta": {"role": "assistant"} | delta,
-            "finish_reason": finish,
-            "native_finish_reason": finish,
-            "logprobs": None,
-        }
-        return sse_event(head | {"choices": [choice]} | extra)
-
-    # OR-DOCS streaming.mdx: comment lines may precede and interleave data events; [obs] 0-17 per stream.
-    events = [_PROCESSING, _PROCESSING]
-    for index, (delta, finish) in enumerate(chunk_deltas(reply)):
-        if index == fault_at:
-            return [*events, mid_stream_error(head), _DONE]
-        events.append(chunk(delta, finish))
-        if index == 1:
-            events.append(_PROCESSING)
-    # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice ([obs] stream-003); 2025 traffic
-    # keeps one choice with finish_reason null ([obs] stream-002/004/005); the docs say choices: [] (OR-DOCS).
-    usage = usage_of(model, reply)
-    if usage_chunk == "docs":
-        events.append(sse_event(head | {"choices": [], "usage": usage}))
-    else:
-        events.append(chunk({"content": ""}, reply.finish if usage_chunk == "2026" else None, usage=usage))
-    return [*events, _DONE]
-
-
-def mid_stream_error(head: dict[str, Any]) -> bytes:
-    """A mid-stream error: HTTP already 200, a chunk with top-level ``error`` plus ``choices`` (OR-DOCS streaming)."""
-    error = {
-        "code": 502,
-        "message": "Provider returned error",
-        "metadata": {"error_type": "provider_unavailable", "provider_name": head["provider"]},
-    }
-    choice = {
-        "index": 0,
-        "delta": {"role": "assistant", "content": ""},
-        "finish_reason": "error",
-        "native_finish_reason": None,
-    }
-    return sse_event(head | {"error": error, "choices": [choice]})
+    referer = request.header("http-referer") or None
+    titled = bool(request.header("x-openrouter-title") or request.header("x-title"))
+    local = referer is not None and any(h in referer for h in ("://localhost", "://127.0.0.1"))
+    app_id = zlib.crc32(referer.encode()) % 10_000_000 if referer and (titled or not local) else None
+    return {"app_id": app_id, "http_referer": referer, "user_agent": request.header("user-agent")}
 
 
 def generation_record(
-    gen_id: str, created_at: str, model: Model, reply: Reply, streamed: bool, latency_ms: int, api_type: str
+    gen_id: str,
+    created_at: str,
+    served: Served,
+    reply: Reply,
+    streamed: bool,
+    latency_ms: int,
+    api_type: str,
+    app: Mapping[str, Any],
 ) -> dict[str, Any]:
     """What ``GET /generation?id=`` returns for a generation this mock produced (OR-SPEC GenerationResponse)."""
-    usage = usage_of(model, reply)
+    model = served.model
+    usage = usage_of(model, reply.prompt_tokens, reply.completion_tokens, served.usage)
     return {
         "id": gen_id,
         "upstream_id": "chatcmpl-" + gen_id[-20:],
         "total_cost": usage["cost"],
         "cache_discount": None,
+        # OR-DOCS usage-accounting.mdx: via the generation record "only available for BYOK requests ... 0 or null"
         "upstream_inference_cost": None,
         "created_at": created_at,
         "model": model.id,
-        "app_id": None,
+        "app_id": app["app_id"],
         "streamed": streamed,
         "cancelled": False,
-        "provider_name": _provider_name(model),
+        "provider_name": served.provider,
         "latency": latency_ms,
         "moderation_latency": None,
         "generation_time": latency_ms,
         "finish_reason": reply.finish,
         "native_finish_reason": reply.finish,
+        "service_tier": SERVICE_TIER,
         "tokens_prompt": reply.prompt_tokens,
         "tokens_completion": reply.completion_tokens,
         "native_tokens_prompt": reply.prompt_tokens,
@@ -286,4 +270,6 @@ def generation_record(
         "usage": usage["cost"],
         "is_byok": False,
         "api_type": api_type,
+        "user_agent": app["user_agent"],
+        "http_referer": app["http_referer"],
     }

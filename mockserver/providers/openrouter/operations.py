@@ -9,8 +9,10 @@ from mockserver.engine.call import Call, Operation
 from mockserver.engine.journal import mask_secret
 from mockserver.http import MockResponse, json_response
 from mockserver.providers.openai_compat import BodyRules, query_from_body, read_body, sse_response
-from mockserver.providers.openrouter import documents
+from mockserver.providers.openrouter import documents, router
 from mockserver.providers.openrouter.errors import BASE_HEADERS, error
+from mockserver.providers.openrouter.stream import stream_events
+from mockserver.providers.openrouter.usage import usage_of
 
 __all__ = ["OPERATIONS", "RULES"]
 
@@ -56,12 +58,20 @@ def _model(call: Call, body: dict[str, Any]) -> Any:
     return documents.pick_model(call.state.catalogue, body)
 
 
-def _remember(call: Call, gen_id: str, reply: Reply, streamed: bool) -> None:
+def _served(call: Call, body: dict[str, Any]) -> documents.Served:
+    """The endpoint routing chose and the shapes this request's quirks and headers ask for."""
     assert call.model is not None
+    selection = documents.route(call.model, body)
+    metadata = router.success_metadata(call.model, body, selection) if router.opted_in(call.request) else None
+    return documents.Served(call.model, selection.provider or "", call.quirk("openrouter.usage"), metadata)
+
+
+def _remember(call: Call, gen_id: str, served: documents.Served, reply: Reply, streamed: bool) -> None:
     created_at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(call.now))
     latency = call.rng.randint(150, 900)  # milliseconds, from the seeded generator: bytes repeat with --seed
+    app = documents.app_of(call.request)
     call.state.remember(
-        documents.generation_record(gen_id, created_at, call.model, reply, streamed, latency, "completions")
+        documents.generation_record(gen_id, created_at, served, reply, streamed, latency, "completions", app)
     )
 
 
@@ -70,20 +80,21 @@ def _remember(call: Call, gen_id: str, reply: Reply, streamed: bool) -> None:
 
 def _chat_query(call: Call, body: dict[str, Any]) -> ChatQuery:
     assert call.model is not None
+    documents.route(call.model, body)  # routing options that leave no endpoint: 404 before anything is generated
     documents.check_parameters(call.model, body)
     return query_from_body(body, "openrouter", "chat_completions", call.model.id, call.model.family)
 
 
 def _chat_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert call.model is not None and reply is not None
-    gen_id, created = documents.generation_id(call), int(call.now)
-    _remember(call, gen_id, reply, query.stream)
+    gen_id, created, served = documents.generation_id(call), int(call.now), _served(call, query.body)
+    _remember(call, gen_id, served, reply, query.stream)
     if query.stream:
         fault = call.controls.stream_fault
         style = call.quirk("openrouter.usage_chunk")
-        events = documents.stream_events(gen_id, created, call.model, reply, fault.index if fault else None, style)
+        events = stream_events(gen_id, created, served, reply, fault.index if fault else None, style)
         return sse_response(events, _headers(gen_id))
-    return json_response(200, documents.completion_document(gen_id, created, call.model, reply), _headers(gen_id))
+    return json_response(200, documents.completion_document(gen_id, created, served, reply), _headers(gen_id))
 
 
 # POST /completions (legacy text completion, OR-SPEC-2025) ------------------------------------------------------
@@ -99,28 +110,31 @@ def _completions_body(call: Call) -> dict[str, Any]:
 
 def _completions_query(call: Call, body: dict[str, Any]) -> ChatQuery:
     assert call.model is not None
+    documents.route(call.model, body)
     prompt = body["prompt"]
     text = prompt if isinstance(prompt, str) else " ".join(map(str, prompt))
     chat = {"messages": [{"role": "user", "content": text}]} | {
-        k: body[k] for k in ("max_tokens", "stop", "seed") if k in body
+        k: body[k] for k in ("max_tokens", "stop", "seed", "model", "models", "provider") if k in body
     }
     return query_from_body(chat, "openrouter", "completions", call.model.id, call.model.family)
 
 
 def _completions_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert call.model is not None and reply is not None
-    gen_id = documents.generation_id(call)
-    _remember(call, gen_id, reply, False)
-    document = {
+    gen_id, served = documents.generation_id(call), _served(call, query.body)
+    _remember(call, gen_id, served, reply, False)
+    document: dict[str, Any] = {
         "id": gen_id,
         "object": "text_completion",
         "created": int(call.now),
         "model": call.model.id,
-        "provider": call.model.entry["mock"]["provider_name"],
+        "provider": served.provider,
         "system_fingerprint": None,
         "choices": [{"text": reply.text, "index": 0, "logprobs": None, "finish_reason": reply.finish}],
-        "usage": documents.usage_of(call.model, reply),
+        "usage": usage_of(call.model, reply.prompt_tokens, reply.completion_tokens, served.usage),
     }
+    if served.metadata is not None:
+        document["openrouter_metadata"] = served.metadata  # router-metadata.mdx: legacy completions too
     return json_response(200, document, _headers(gen_id))
 
 

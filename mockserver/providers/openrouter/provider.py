@@ -24,6 +24,22 @@ QUIRKS = (
         "finish_reason null; the docs say choices: []",
     ),
     Quirk(
+        "openrouter.usage",
+        ("2026", "2025"),
+        "OR-SPEC ChatUsage; [obs] crmne/ruby_llm cassettes 2026-06-08, pydantic-ai advisor stream 2026-07 (2026); "
+        "pydantic-ai test_openrouter_stream_with_reasoning.yaml, test_openrouter_stream_error.yaml 2025-11 (2025)",
+        "usage details: 2026 sends cached/cache_write/audio/video prompt and reasoning/image/audio completion "
+        "counters with upstream_inference_cost = cost; 2025 two counters each and upstream_inference_cost null",
+    ),
+    Quirk(
+        "openrouter.errors",
+        ("2026-08", "2026-06"),
+        "OR-DOCS errors-and-debugging.mdx typed codes, changelog 2026-08-19 (availability); [obs] crmne/ruby_llm "
+        "cassettes 2026-06-08 (401 Missing Authentication header, 400 context length: no error_type)",
+        "error envelope: 2026-08 puts metadata.error_type on every error and error.availability on model-"
+        "availability errors; 2026-06 types only the errors traffic typed then (429, 500, validation)",
+    ),
+    Quirk(
         "openrouter.credits",
         ("observed", "docs"),
         "OR-SPEC /credits description (management key required, 403); [3p] openchamber PR #3411 (200 zeros)",
