@@ -129,7 +129,7 @@ def test_starlette_stream_sleeps_between_chunks() -> None:
     async def drain() -> list[bytes]:
         return [bytes(chunk) async for chunk in streamed.body_iterator]  # type: ignore[arg-type]
 
-    assert asyncio.run(drain()) == response.chunks
+    assert asyncio.run(drain()) == list(response.chunks or [])
     assert_paced_stream(clock.sleeps, completion_tokens(response), 0.5)
     assert clock.sleeps == [d for d in response.delays or [] if d]
 

@@ -1,11 +1,13 @@
 """AI/ML API documents with no HTTP in them: Together-style ids, chat completions (2025 and 2026) and SSE events."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import Reply
 from mockserver.engine.call import Call
-from mockserver.providers.openai_compat import chunk_deltas, message_of, sse_event, usage_counts
+from mockserver.http import LazyChunks
+from mockserver.providers.openai_compat import chunk_deltas, delta_count, message_of, sse_event, usage_counts
 
 __all__ = ["completion_document", "completion_document_2026", "new_id", "stream_events"]
 
@@ -56,18 +58,24 @@ def completion_document_2026(response_id: str, created: int, model: Model, reply
     }  # fmt: skip
 
 
-def stream_events(response_id: str, created: int, model: Model, reply: Reply, done: bool = True) -> list[bytes]:
-    """SSE chunks with ``usage: null``, a final ``choices: []`` usage chunk, then ``[DONE]`` (AIML-DOCS streaming)."""
+def stream_events(response_id: str, created: int, model: Model, reply: Reply, done: bool = True) -> LazyChunks:
+    """SSE chunks with ``usage: null``, a final ``choices: []`` usage chunk, then ``[DONE]`` (AIML-DOCS streaming).
+
+    Made as they are sent: a client that reads slowly holds a socket buffer, not the whole transcript.
+    """
     head = {"id": response_id, "object": "chat.completion.chunk", "created": created, "model": _upstream(model)}
 
     def chunk(delta: dict[str, Any], finish: str | None) -> bytes:
         choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
         return sse_event(head | {"choices": [choice], "usage": None})
 
-    events = [chunk({"role": "assistant", "content": ""}, None)]
-    events += [chunk(delta, finish) for delta, finish in chunk_deltas(reply)]
-    events.append(sse_event(head | {"choices": [], "usage": usage_counts(reply)}))
-    # The published transcript shows no [DONE]; it may have been trimmed (unverified): quirk aimlapi.done.
-    if done:
-        events.append(b"data: [DONE]\n\n")
-    return events
+    def events() -> Iterator[bytes]:
+        yield chunk({"role": "assistant", "content": ""}, None)
+        for delta, finish in chunk_deltas(reply):
+            yield chunk(delta, finish)
+        yield sse_event(head | {"choices": [], "usage": usage_counts(reply)})
+        # The published transcript shows no [DONE]; it may have been trimmed (unverified): quirk aimlapi.done.
+        if done:
+            yield b"data: [DONE]\n\n"
+
+    return LazyChunks(1 + delta_count(reply) + 1 + int(done), events)

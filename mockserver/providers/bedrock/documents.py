@@ -13,6 +13,7 @@ from mockserver.behaviour.generate import count_tokens, prompt_tokens, rng_for
 from mockserver.providers.bedrock.catalogue import streaming
 from mockserver.providers.bedrock.errors import validation
 from mockserver.providers.bedrock.features import converse_features, invoke_features
+from mockserver.providers.bedrock.members import response_schema
 from mockserver.providers.bedrock.prompt import parse_prompt
 
 __all__ = [
@@ -216,6 +217,7 @@ def converse_query(model: Model, body: dict[str, Any], operation: str, stream: b
         messages,
         tools=tools,
         tool_choice=_tool_choice(tool_config),
+        response_schema=response_schema(body),  # outputConfig.textFormat (members.py)
         max_tokens=config.get("maxTokens"),
         stop=list(config.get("stopSequences", [])),
         stream=stream,

@@ -21,9 +21,10 @@ from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.engine.call import Call, Operation, Parse, Query, Render
 from mockserver.http import MockResponse, json_bytes, json_response, parse_json
-from mockserver.providers.bedrock import documents
+from mockserver.providers.bedrock import documents, members
 from mockserver.providers.bedrock.catalogue import Catalogue
 from mockserver.providers.bedrock.errors import exception_frame, validation
+from mockserver.providers.bedrock.rules import check_conversation
 from mockserver.providers.bedrock.validation import converse_violations, invoke_violations, tool_schema_problem
 
 __all__ = ["OPERATIONS"]
@@ -133,12 +134,20 @@ def _invoke_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> 
 # Converse and ConverseStream ------------------------------------------------------------------------------------
 
 
-def _converse_query(call: Call, body: Any) -> ChatQuery:
+def _converse_rules(call: Call, body: dict[str, Any]) -> Model:
+    """Bedrock's conversation rules and member checks, after the schema and before the capability matrix."""
     assert call.model is not None
-    return documents.converse_query(call.model, body, "converse", stream=False)
+    check_conversation(call.model, body)
+    members.check_members(body)
+    return call.model
+
+
+def _converse_query(call: Call, body: Any) -> ChatQuery:
+    return documents.converse_query(_converse_rules(call, body), body, "converse", stream=False)
 
 
 def _converse_stream_query(call: Call, body: Any) -> ChatQuery:
+    _converse_rules(call, body)
     assert call.model is not None
     documents.check_streaming(call.model, call.quirk("bedrock.stream_mode"), has_tools=bool(body.get("toolConfig")))
     return documents.converse_query(call.model, body, "converse", stream=True)
@@ -146,8 +155,10 @@ def _converse_stream_query(call: Call, body: Any) -> ChatQuery:
 
 def _converse_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert reply is not None
-    document = documents.converse_document(reply, documents.timing(query, reply, call.config.seed))
-    return json_response(200, document, {"x-amzn-requestid": call.uuid()})
+    time = documents.timing(query, reply, call.config.seed)
+    document = documents.converse_document(reply, time)
+    document |= members.response_fields(query.body, reply, time.total, documents.invoke_document(reply))
+    return json_response(200, dict(sorted(document.items())), {"x-amzn-requestid": call.uuid()})
 
 
 def _converse_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
@@ -155,7 +166,8 @@ def _converse_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -
     time = documents.timing(query, reply, call.config.seed)
     events = [
         (name, _padded(payload, call.request.body, i))
-        for i, (name, payload) in enumerate(documents.converse_events(reply, time))
+        for i, (name, payload) in enumerate(members.stream_fields(
+            documents.converse_events(reply, time), query.body, reply, time.total, documents.invoke_document(reply)))
     ]
     return MockResponse(200, _stream_headers(call), chunks=_frames(call, events))
 
@@ -190,6 +202,7 @@ def _count_query(call: Call, body: Any) -> ChatQuery:
     if form == "invoke":
         query = documents.invoke_query(call.model, request, "count_tokens", stream=False)
     else:
+        check_conversation(call.model, request)  # CountTokens' converse input follows Converse's rules
         query = documents.converse_query(call.model, request, "count_tokens", stream=False)
     return replace(query, features=query.features | {"count_tokens"})
 

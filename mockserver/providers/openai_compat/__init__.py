@@ -4,6 +4,7 @@ from mockserver.providers.openai_compat.body import BodyRules, bearer_key, read_
 from mockserver.providers.openai_compat.catalogue import Catalogue, load_catalogue
 from mockserver.providers.openai_compat.chat import (
     chunk_deltas,
+    delta_count,
     message_of,
     query_from_body,
     sse_event,
@@ -16,6 +17,7 @@ __all__ = [
     "Catalogue",
     "bearer_key",
     "chunk_deltas",
+    "delta_count",
     "load_catalogue",
     "message_of",
     "query_from_body",

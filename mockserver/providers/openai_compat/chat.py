@@ -4,13 +4,13 @@ Each provider keeps its own ids, envelopes and errors; the message, delta and us
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery, Message, Reply, Tool
 from mockserver.http import MockResponse, json_bytes
 
-__all__ = ["chunk_deltas", "message_of", "query_from_body", "sse_event", "sse_response", "usage_counts"]
+__all__ = ["chunk_deltas", "delta_count", "message_of", "query_from_body", "sse_event", "sse_response", "usage_counts"]
 
 
 def _text_and_images(content: Any) -> tuple[str, int]:
@@ -98,8 +98,22 @@ def message_of(reply: Reply) -> dict[str, Any]:
     return message
 
 
-def _deltas(reply: Reply) -> list[dict[str, Any]]:
-    deltas: list[dict[str, Any]] = [{"content": piece} for piece in reply.pieces]
+def _argument_cut(arguments: str) -> int:
+    return max(1, len(arguments) // 3)
+
+
+def delta_count(reply: Reply) -> int:
+    """How many deltas ``chunk_deltas`` yields, without making them (streams are made as they are sent)."""
+    count = len(reply.pieces)
+    for call in _tool_call_dicts(reply):
+        arguments = call["function"]["arguments"]
+        count += 1 + len(range(0, len(arguments), _argument_cut(arguments)))
+    return count or 1
+
+
+def _deltas(reply: Reply) -> Iterator[dict[str, Any]]:
+    for piece in reply.pieces:
+        yield {"content": piece}
     for index, call in enumerate(_tool_call_dicts(reply)):
         arguments = call["function"]["arguments"]
         head = {
@@ -108,22 +122,21 @@ def _deltas(reply: Reply) -> list[dict[str, Any]]:
             "type": "function",
             "function": {"name": call["function"]["name"], "arguments": ""},
         }
-        deltas.append({"content": None, "tool_calls": [head]})
-        cut = max(1, len(arguments) // 3)
+        yield {"content": None, "tool_calls": [head]}
+        cut = _argument_cut(arguments)
         for start in range(0, len(arguments), cut):
-            deltas.append(
-                {
-                    "content": None,
-                    "tool_calls": [{"index": index, "function": {"arguments": arguments[start : start + cut]}}],
-                }
-            )
-    return deltas or [{"content": ""}]
+            piece = arguments[start : start + cut]
+            yield {"content": None, "tool_calls": [{"index": index, "function": {"arguments": piece}}]}
+    if not reply.pieces and not reply.tool_calls:
+        yield {"content": ""}
 
 
-def chunk_deltas(reply: Reply) -> list[tuple[dict[str, Any], str | None]]:
-    """The ``delta`` objects a streamed reply is cut into, each with its finish reason (only the last has one)."""
-    deltas = _deltas(reply)
-    return [(delta, reply.finish if i == len(deltas) - 1 else None) for i, delta in enumerate(deltas)]
+def chunk_deltas(reply: Reply) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """The ``delta`` objects a streamed reply is cut into, as they are needed, each with its finish reason (only
+    the last has one); ``delta_count`` says how many."""
+    last = delta_count(reply) - 1
+    for i, delta in enumerate(_deltas(reply)):
+        yield delta, reply.finish if i == last else None
 
 
 def usage_counts(reply: Reply) -> dict[str, Any]:
@@ -140,7 +153,7 @@ def sse_event(document: Any) -> bytes:
     return b"data: " + json_bytes(document) + b"\n\n"
 
 
-def sse_response(chunks: list[bytes], headers: Mapping[str, str]) -> MockResponse:
+def sse_response(chunks: Collection[bytes], headers: Mapping[str, str]) -> MockResponse:
     """A 200 ``text/event-stream`` response with the given events."""
     merged = {"content-type": "text/event-stream", "cache-control": "no-cache"} | dict(headers)
     return MockResponse(200, merged, chunks=chunks)

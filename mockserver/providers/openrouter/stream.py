@@ -1,9 +1,11 @@
 """OpenRouter's SSE transcript of a streamed chat: keep-alives, deltas, the final chunk, a mid-stream error."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from mockserver.behaviour.chat import Reply
-from mockserver.providers.openai_compat import chunk_deltas, sse_event
+from mockserver.http import LazyChunks
+from mockserver.providers.openai_compat import chunk_deltas, delta_count, sse_event
 from mockserver.providers.openrouter.documents import SERVICE_TIER, Served
 from mockserver.providers.openrouter.usage import usage_of
 
@@ -20,23 +22,39 @@ def _choice(delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
 
 def stream_events(
     gen_id: str, created: int, served: Served, reply: Reply, fault_at: int | None = None, usage_chunk: str = "2026"
-) -> list[bytes]:
+) -> LazyChunks:
     """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE].
 
-    ``usage_chunk`` is the ``openrouter.usage_chunk`` quirk: ``2026``, ``2025`` or ``docs``.
+    ``usage_chunk`` is the ``openrouter.usage_chunk`` quirk: ``2026``, ``2025`` or ``docs``. The events are made as
+    they are sent, so a client that reads slowly holds a socket buffer, not the whole transcript.
     """
     head = {"id": gen_id, "object": "chat.completion.chunk", "created": created, "model": served.model.id,
             "provider": served.provider}  # fmt: skip
+    total = delta_count(reply)
+    cut = fault_at is not None and fault_at < total
+    sent = min(fault_at, total) if cut and fault_at is not None else total
     # OR-DOCS streaming.mdx: comment lines may precede and interleave data events; [obs] 0-17 per stream.
-    events = [_PROCESSING, _PROCESSING]
-    deltas = chunk_deltas(reply)
-    for index, (delta, finish) in enumerate(deltas):
-        if index == fault_at:
-            sent = reply.completion_tokens * index // len(deltas)  # the tokens streamed before the failure
-            return [*events, mid_stream_error(head, served, reply.prompt_tokens, sent), _DONE]
-        events.append(sse_event(head | {"choices": [_choice(delta, finish)]}))
-        if index == 1:
-            events.append(_PROCESSING)
+    count = 2 + sent + (1 if sent > 1 else 0) + 2
+
+    def events() -> Iterator[bytes]:
+        yield _PROCESSING
+        yield _PROCESSING
+        for index, (delta, finish) in enumerate(chunk_deltas(reply)):
+            if cut and index == fault_at:
+                streamed = reply.completion_tokens * index // total  # the tokens streamed before the failure
+                yield mid_stream_error(head, served, reply.prompt_tokens, streamed)
+                yield _DONE
+                return
+            yield sse_event(head | {"choices": [_choice(delta, finish)]})
+            if index == 1:
+                yield _PROCESSING
+        yield sse_event(_final(head, served, reply, usage_chunk))
+        yield _DONE
+
+    return LazyChunks(count, events)
+
+
+def _final(head: dict[str, Any], served: Served, reply: Reply, usage_chunk: str) -> dict[str, Any]:
     usage = usage_of(served.model, reply.prompt_tokens, reply.completion_tokens, served.usage)
     # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice, and adds service_tier ([obs]
     # stream-003; crmne/ruby_llm stream cassettes 2026-06: "service_tier":null after provider); 2025 traffic keeps
@@ -49,7 +67,7 @@ def stream_events(
         final = head | {"service_tier": SERVICE_TIER, "choices": choices, "usage": usage}
     if served.metadata is not None:
         final["openrouter_metadata"] = served.metadata  # router-metadata.mdx: "on the final chunk before [DONE]"
-    return [*events, sse_event(final), _DONE]
+    return final
 
 
 def mid_stream_error(head: dict[str, Any], served: Served, prompt_tokens: int, sent_tokens: int) -> bytes:
