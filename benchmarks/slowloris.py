@@ -32,7 +32,7 @@ def start(port: int, files: int, baseline: bool, flags: list[str], log: Any) -> 
 
     command = ([sys.executable, "-c", BASELINE.format(port=port)] if baseline else
                [sys.executable, "-m", "mockserver", "serve", "--port", str(port), *flags])  # fmt: skip
-    process = subprocess.Popen(command, preexec_fn=limit, stderr=log)  # noqa: PLW1509
+    process = subprocess.Popen(command, preexec_fn=limit, stderr=log)
     for _ in range(400):
         try:
             httpx.get(f"http://127.0.0.1:{port}/__admin/health", timeout=1)

@@ -12,6 +12,7 @@ Fault injection for tests and users (request headers, never sent by real clients
 """
 
 import base64
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +21,7 @@ from contracts.wire.eventstream import encode_event
 from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.engine.call import Call, Operation, Parse, Query, Render
-from mockserver.http import MockResponse, json_bytes, json_response, parse_json
+from mockserver.http import LazyChunks, MockResponse, json_bytes, json_response, parse_json
 from mockserver.providers.bedrock import documents, members
 from mockserver.providers.bedrock.catalogue import Catalogue
 from mockserver.providers.bedrock.errors import exception_frame, validation
@@ -77,12 +78,18 @@ def _model(call: Call, body: Any) -> Model:
     return catalogue.resolve(call.params["modelId"])
 
 
-def _frames(call: Call, events: list[tuple[str, bytes]]) -> list[bytes]:
-    frames = [encode_event(name, payload) for name, payload in events]
+def _frames(call: Call, events: list[tuple[str, bytes]]) -> LazyChunks:
+    """The event-stream frames, encoded as they are sent; an injected fault replaces event ``index`` and ends it."""
     fault = call.controls.stream_fault
-    if fault is not None:
-        frames = [*frames[: fault.index], exception_frame(fault.name)]
-    return frames
+    kept = events if fault is None else events[: fault.index]
+
+    def frames() -> Iterator[bytes]:
+        for name, payload in kept:
+            yield encode_event(name, payload)
+        if fault is not None:
+            yield exception_frame(fault.name)
+
+    return LazyChunks(len(kept) + (fault is not None), frames)
 
 
 def _padded(payload: dict[str, Any], material: bytes, index: int) -> bytes:
