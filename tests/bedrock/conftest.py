@@ -20,6 +20,7 @@ from cryptography.x509.oid import NameOID
 from mockserver.app import create_app
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
+from mockserver.inprocess import mock_bedrock
 from mockserver.inprocess.server import free_port
 from tests.conftest import LIVE, fake_aws_credentials
 
@@ -130,3 +131,12 @@ def make_tls_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client
     for server, thread, _ in servers.values():
         server.should_exit = True
         thread.join(5)
+
+
+@pytest.fixture
+def bedrock() -> Iterator[Any]:
+    """A bedrock-runtime client answered in-process."""
+    with mock_bedrock():
+        client = boto3.session.Session().client("bedrock-runtime", region_name="us-east-1")
+        yield client
+        client.close()

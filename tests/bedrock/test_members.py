@@ -4,15 +4,12 @@ Through boto3 against the in-process mock; a refusal is 400 ``ValidationExceptio
 """
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import jsonschema
 import pytest
 from botocore.exceptions import ClientError
 
-from mockserver.inprocess import mock_bedrock
 from mockserver.providers.bedrock import members
 from tests.bedrock.conftest import MAVERICK
 from tests.bedrock.helpers import user
@@ -22,14 +19,6 @@ GUARDRAIL = {"guardrailIdentifier": "abc123xyz", "guardrailVersion": "1"}
 SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}, "temp_c": {"type": "integer"}},
           "required": ["city", "temp_c"], "additionalProperties": False}  # fmt: skip
 
-
-@pytest.fixture
-def bedrock() -> Iterator[Any]:
-    """A bedrock-runtime client answered in-process."""
-    with mock_bedrock():
-        client = boto3.session.Session().client("bedrock-runtime", region_name="us-east-1")
-        yield client
-        client.close()
 
 
 def _converse(client: Any, **fields: Any) -> dict[str, Any]:

@@ -6,28 +6,17 @@ Each rule is broken once, on Converse and on ConverseStream (refused before the 
 
 import struct
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from mockserver.inprocess import mock_bedrock
 from mockserver.providers.bedrock import rules
 from tests.bedrock.conftest import MAVERICK
 from tests.bedrock.helpers import WEATHER_TOOL
 
 OPERATIONS = ["converse", "converse_stream"]
 
-
-@pytest.fixture
-def bedrock() -> Iterator[Any]:
-    """A bedrock-runtime client answered in-process."""
-    with mock_bedrock():
-        client = boto3.session.Session().client("bedrock-runtime", region_name="us-east-1")
-        yield client
-        client.close()
 
 
 def _refused(client: Any, operation: str, messages: list[dict[str, Any]], **fields: Any) -> str:
