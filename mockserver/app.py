@@ -16,7 +16,6 @@ from mockserver.http import MockRequest, MockResponse
 
 __all__ = ["Everything", "create_app", "to_mock_request", "to_starlette_response"]
 
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 """The methods the recorder's route accepts (``record/proxy.py``); the mock's own app takes every method."""
 
 

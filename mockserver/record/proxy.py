@@ -15,9 +15,8 @@ import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
-from mockserver.app import METHODS, to_mock_request, to_starlette_response
+from mockserver.app import Everything, to_mock_request, to_starlette_response
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.engine.call import Provider
@@ -274,7 +273,8 @@ def create_recorder_app(config: RecorderConfig) -> Starlette:
         except MockError as exc:
             return to_starlette_response(exc.to_response())
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)], lifespan=lifespan)
+    # Every method and path reaches the recorder (as on the mock): the mock's own error, never starlette's text.
+    app = Starlette(routes=[Everything(endpoint)], lifespan=lifespan)
     app.state.recorder = recorder
     return app
 

@@ -349,3 +349,20 @@ def test_look_alikes_far_from_any_key_are_kept() -> None:
         assert redact(text) == text
     far = f"{AWS_KEY_ID}{' and so on' * 40} {AWS_SECRET}"  # the 40 characters are 400 away from the key id
     assert redact(far) == far.replace(AWS_KEY_ID, "REDACTED")
+
+
+@pytest.mark.parametrize(("method", "path"), [("PROPFIND", "/openrouter/api/v1/models"), ("GET", "*"),
+                                              ("M-SEARCH", "/nowhere")])  # fmt: skip
+def test_odd_methods_and_paths_get_the_mocks_own_error(start: Callable[..., RunningApp], method: str,
+                                                        path: str) -> None:
+    upstream = Upstream()
+    recorder = start(transport=httpx.MockTransport(upstream))
+    connection = http.client.HTTPConnection("127.0.0.1", recorder.port, timeout=10)
+    try:
+        connection.request(method, path)
+        answer = connection.getresponse()
+        body = answer.read()
+    finally:
+        connection.close()
+    # Every request reaches the recorder, as on the mock: never starlette's plain-text 404/405.
+    assert answer.status < 500 and answer.getheader("content-type", "").startswith("application/"), body
