@@ -57,16 +57,8 @@ PUBLISHED = {
 }
 # Published rules the mock does not enforce yet (it answers 2xx): (provider, member, rule) -> why. Kept out of the
 # property test; test_every_published_rule_is_enforced fails as soon as one of them is enforced (then drop it here).
-_UNDESCRIBED = "a member the mock's request schema does not describe: accepted and ignored"
 _NULLABLE = "the mock's schema takes null; AIML-SPEC (OpenAPI 3.0) has no nullable: true on this member"
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {
-    **{("openrouter", member, rule): _UNDESCRIBED for member, rules in {
-        "session_id": ("type", "null", "maxLength"), "service_tier": ("type", "enum"),
-        "reasoning_effort": ("type", "enum"), "modalities": ("type", "null", "items.type", "items.null", "items.enum"),
-    }.items() for rule in rules},
-    ("openrouter", "metadata", "values.type"): "the mock's schema bounds metadata's size, not its values' type",
-    ("openrouter", "metadata", "values.null"): "the mock's schema bounds metadata's size, not its values' type",
-    ("openrouter", "stream", "null"): "the mock's schema takes null; OR-SPEC 2026 says boolean",
     ("openrouter", "messages[0].content", "null"): "the mock takes a user message with content: null",
     **{("aimlapi", member, "null"): _NULLABLE for member in (
         "max_completion_tokens", "max_tokens", "temperature", "top_p", "stream", "parallel_tool_calls",
