@@ -146,7 +146,7 @@ class Engine:
         call.controls = read_controls(
             call.request,
             quirks=self.quirks,
-            faults=list(provider.faults),
+            faults=provider.faults,
             stream_faults=operation.stream_faults,
             where=f"{provider.name} {operation.name}",
         )
@@ -155,17 +155,8 @@ class Engine:
         if operation.respond is not None:
             self._fault(call)
             return operation.respond(call)
-        assert operation.parse and operation.model and operation.query and operation.render
-        # The model is resolved as soon as the request names it: from the path before the body is read
-        # (Bedrock answers a bad model id before a bad body), else from the validated body.
-        if operation.model_in_path:
-            call.model = operation.model(call, None)
-            self._fault(call)
-        body = operation.parse(call)
-        if not operation.model_in_path:
-            call.model = operation.model(call, body)
-            self._fault(call)
-        query = operation.query(call, body)
+        assert operation.render
+        query = self._query(call)
         self._check_capabilities(call, query)
         if operation.generates:
             self._check_context(call, query)
@@ -179,22 +170,32 @@ class Engine:
         self._pace(call, response)
         return response
 
-    def query_of(self, request: MockRequest) -> ChatQuery | None:
-        """The query a fixture lookup would see for ``request``, or None when it would not reach one (recorder)."""
-        call = self.begin(request)
+    def query_of(self, call: Call) -> ChatQuery | None:
+        """The query a fixture lookup would see for a begun call, or None when it would not reach one (recorder)."""
         operation = call.operation
         if call.provider is None or operation is None or operation.parse is None or not operation.generates:
             return None
-        assert operation.model and operation.query
         try:
-            if operation.model_in_path:
-                call.model = operation.model(call, None)
-            body = operation.parse(call)
-            if not operation.model_in_path:
-                call.model = operation.model(call, body)
-            return operation.query(call, body)
+            return self._query(call)  # no controls were read, so no fault is injected
         except (ProviderError, MockError):
             return None
+
+    def _query(self, call: Call) -> ChatQuery:
+        """Parse, resolve the model, inject the asked-for fault and build the provider-neutral query.
+
+        The model is resolved as soon as the request names it: from the path before the body is read (Bedrock
+        answers a bad model id before a bad body), else from the validated body.
+        """
+        operation = call.operation
+        assert operation and operation.parse and operation.model and operation.query
+        if operation.model_in_path:
+            call.model = operation.model(call, None)
+            self._fault(call)
+        body = operation.parse(call)
+        if not operation.model_in_path:
+            call.model = operation.model(call, body)
+            self._fault(call)
+        return operation.query(call, body)
 
     # -- steps --------------------------------------------------------------------------------------------------
 

@@ -173,8 +173,8 @@ class Recorder:
     def _exchange(self, spec: Provider, request: MockRequest, url: str) -> Exchange | None:
         if self.config.out is None:
             return None
-        operation = self.core.begin(request).operation
-        query = self.core.query_of(request)
+        call = self.core.begin(request)  # routed once: the operation and the query come from the same call
+        operation, query = call.operation, self.core.query_of(call)
         if operation is None or query is None:
             log.warning(
                 "forwarding %s %s without recording: the mock answers it without fixtures",
