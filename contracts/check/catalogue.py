@@ -46,18 +46,25 @@ def _chat(model: str, text: str, **extra: Any) -> dict[str, Any]:
     return {"model": model, "messages": [{"role": "user", "content": text}], "max_tokens": 64, **extra}
 
 
+def _openai_examples(m: str, invalid: dict[str, Any]) -> list[Case]:
+    """The examples both OpenAI-compatible providers answer alike; ``invalid`` breaks one of their own ranges."""
+    return [
+        Case("example:models", "list_models", authenticated=False),
+        Case("example:chat", "chat_completions", _chat(m, "Say hello.")),
+        Case("example:chat-stream", "chat_completions", _chat(m, "Count to three.", stream=True)),
+        Case("example:tools", "chat_completions",
+             _chat(m, "What is the weather in Paris?", tools=_tools_openai(), tool_choice="auto")),
+        Case("example:error-invalid-param", "chat_completions", _chat(m, "Hi.", **invalid), status=400),
+        Case("example:error-no-key", "chat_completions", _chat(m, "Hi."), status=401, authenticated=False),
+    ]  # fmt: skip
+
+
 def examples(target: Target) -> list[Case]:
     """The example checks for the target's provider, cheapest and most telling first."""
     m = target.model
     if target.provider == "openrouter":
         return [
-            Case("example:models", "list_models", authenticated=False),
-            Case("example:chat", "chat_completions", _chat(m, "Say hello.")),
-            Case("example:chat-stream", "chat_completions", _chat(m, "Count to three.", stream=True)),
-            Case("example:tools", "chat_completions",
-                 _chat(m, "What is the weather in Paris?", tools=_tools_openai(), tool_choice="auto")),
-            Case("example:error-invalid-param", "chat_completions", _chat(m, "Hi.", temperature=3), status=400),
-            Case("example:error-no-key", "chat_completions", _chat(m, "Hi."), status=401, authenticated=False),
+            *_openai_examples(m, {"temperature": 3}),
             Case("example:fault-429", "chat_completions", _chat(m, "Hi."), status=429,
                  headers={"x-mock-fault": "429"}, mock_only=True),
             Case("example:mid-stream-error", "chat_completions", _chat(m, "Count to three.", stream=True),
@@ -65,14 +72,8 @@ def examples(target: Target) -> list[Case]:
         ]  # fmt: skip
     if target.provider == "aimlapi":
         return [
-            Case("example:models", "list_models", authenticated=False),
-            Case("example:chat", "chat_completions", _chat(m, "Say hello.")),
-            Case("example:chat-stream", "chat_completions", _chat(m, "Count to three.", stream=True)),
-            Case("example:tools", "chat_completions",
-                 _chat(m, "What is the weather in Paris?", tools=_tools_openai(), tool_choice="auto")),
             # top_p has a 0.01 floor on AI/ML API (AIML-SPEC; wire-contracts §2.2).
-            Case("example:error-invalid-param", "chat_completions", _chat(m, "Hi.", top_p=0), status=400),
-            Case("example:error-no-key", "chat_completions", _chat(m, "Hi."), status=401, authenticated=False),
+            *_openai_examples(m, {"top_p": 0}),
             # Out of credits is 403, not 402 (AIML-DOCS; wire-contracts §2.5).
             Case("example:fault-403", "chat_completions", _chat(m, "Hi."), status=403,
                  headers={"x-mock-fault": "403"}, mock_only=True),

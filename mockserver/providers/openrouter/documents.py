@@ -14,7 +14,7 @@ from mockserver.engine.call import Call
 from mockserver.http import MockRequest
 from mockserver.providers.openai_compat import Catalogue, load_catalogue, message_of
 from mockserver.providers.openrouter import router
-from mockserver.providers.openrouter.errors import availability, error
+from mockserver.providers.openrouter.errors import availability, error, no_endpoints
 from mockserver.providers.openrouter.usage import usage_of
 
 __all__ = [
@@ -173,14 +173,7 @@ def check_parameters(model: Model, body: dict[str, Any]) -> None:
     supported = set(model.entry["supported_parameters"]) | {"structured_outputs"}
     used = {k for k, v in body.items() if v is not None and k not in _NOT_PARAMETERS}
     if used - supported:
-        # [obs] AventurasTeam/Aventuras#48 (2026-01): 404 with this text and no user_id
-        raise error(
-            404,
-            "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
-            "visit: https://openrouter.ai/docs/guides/routing/provider-selection",
-            user=False,
-            routing=router.failure_metadata(model),
-        )
+        raise no_endpoints(model)
 
 
 def completion_document(gen_id: str, created: int, served: Served, reply: Reply) -> dict[str, Any]:

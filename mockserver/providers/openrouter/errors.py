@@ -10,6 +10,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.limits import Breach
 from mockserver.engine.call import Call
 from mockserver.errors import ErrorKind, ProviderError
@@ -136,14 +137,21 @@ _UNSUPPORTED = {
 }
 
 
-def _unsupported(call: Call, feature: str) -> ProviderError:
-    message = _UNSUPPORTED.get(
-        feature,
-        "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
-        "visit: https://openrouter.ai/docs/guides/routing/provider-selection",
-    )
-    routing = router.failure_metadata(call.model) if call.model is not None else None
+# [obs] AventurasTeam/Aventuras#48 (2026-01): 404 with this text and no user_id.
+UNHANDLED_PARAMETERS = (
+    "No endpoints found that can handle the requested parameters. To learn more about provider routing, "
+    "visit: https://openrouter.ai/docs/guides/routing/provider-selection"
+)
+
+
+def no_endpoints(model: Model | None, message: str = UNHANDLED_PARAMETERS) -> ProviderError:
+    """The routing 404 when no endpoint of ``model`` can take the request (capabilities, require_parameters)."""
+    routing = router.failure_metadata(model) if model is not None else None
     return error(404, message, user=False, routing=routing)
+
+
+def _unsupported(call: Call, feature: str) -> ProviderError:
+    return no_endpoints(call.model, _UNSUPPORTED.get(feature, UNHANDLED_PARAMETERS))
 
 
 def _worded(call: Call, exc: ProviderError) -> ProviderError:
