@@ -12,7 +12,7 @@ from mockserver.engine.journal import BODY_BYTES, Journal, looks_like_secret, ma
 from mockserver.http import MockRequest
 
 CHAT = "/openrouter/api/v1/chat/completions"
-AUTH = {"authorization": "Bearer sk-or-v1-0123456789abcdef0123456789abcdef", "content-type": "application/json"}
+AUTH = {"authorization": "Bearer sk-or-v1-fake0000not0000a0000real0000key0", "content-type": "application/json"}
 AIML_KEY = "0123456789abcdef0123456789abcdef"  # AI/ML API keys: 32 hex digits
 
 
@@ -159,7 +159,7 @@ def test_credentials_are_masked_by_name_and_by_shape_to_a_short_prefix(name: str
 
 def test_the_ai_ml_api_key_shows_four_of_its_32_characters() -> None:
     assert mask_secret(f"Bearer {AIML_KEY}") == "Bearer 0123…"
-    assert mask_secret("Bearer sk-or-v1-0123456789abcdef0123456789abcdef") == "Bearer sk-or-v1-…"
+    assert mask_secret("Bearer sk-or-v1-fake0000not0000a0000real0000key0") == "Bearer sk-or-v1-…"
     sigv4 = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/bedrock/aws4_request, "
              "SignedHeaders=host;x-amz-date, Signature=" + "ab" * 32)  # fmt: skip
     assert mask_secret(sigv4) == ("AWS4-HMAC-SHA256 Credential=AKIA****/20260101/us-east-1/bedrock/aws4_request, "
