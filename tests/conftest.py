@@ -1,5 +1,7 @@
 """Shared test fixtures: offline by default (loopback only, fake AWS credentials), real uvicorn servers."""
 
+import datetime
+import ipaddress
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -7,6 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
@@ -86,3 +92,28 @@ def start_server() -> Iterator[Callable[..., RunningServer]]:
 def server(start_server: Callable[..., RunningServer]) -> RunningServer:
     """The default server: bundled fixtures, lenient, any key accepted."""
     return start_server()
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A throw-away self-signed certificate (its own CA) for 127.0.0.1, and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate and key for HTTPS servers on 127.0.0.1 (clients trust the certificate itself)."""
+    return _self_signed(tmp_path_factory.mktemp("tls"))

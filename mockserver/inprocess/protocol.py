@@ -17,6 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mockserver.config import ServerLimits
 from mockserver.errors import MockError
+from mockserver.inprocess.http2 import PREFACE, Http2Protocol
 
 __all__ = ["GRACE", "GuardedProtocol", "protocol_for"]
 
@@ -36,6 +37,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._waiting_since: float | None = None  # loop time since which no request is in progress
         self._header_bytes = 0
         self._over_cap = False
+        self._sniff: bytes | None = b""  # the connection's first bytes until they tell HTTP/2 from HTTP/1.1
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Count the connection; over the cap, close the longest-idle one for it or give it 1 s to be refused."""
@@ -45,6 +47,9 @@ class GuardedProtocol(HttpToolsProtocol):
             self._over_cap = True
         deadline = self.limits.header_timeout
         self._arm(min(deadline, GRACE) if self._over_cap else deadline, self._headers_late)
+        ssl_object = transport.get_extra_info("ssl_object")
+        if ssl_object is not None and ssl_object.selected_alpn_protocol() == "h2":  # TLS chose HTTP/2 (RFC 9113 §3.2)
+            self._to_http2(b"")
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Stop every deadline."""
@@ -56,7 +61,20 @@ class GuardedProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        """Start the header deadline at a request's first byte; refuse headers beyond ``max_header_bytes``."""
+        """Start the header deadline at a request's first byte; refuse headers beyond ``max_header_bytes``.
+
+        A connection that opens with the HTTP/2 preface (prior knowledge, RFC 9113 §3.3) moves to ``Http2Protocol``.
+        """
+        if self._sniff is not None:
+            seen = self._sniff + data
+            if PREFACE.startswith(seen[: len(PREFACE)]):
+                if len(seen) < len(PREFACE):
+                    self._sniff = seen  # a preface cut short by the network: wait for the rest
+                    return
+                self._to_http2(seen)
+                return
+            self._sniff = None
+            data = seen
         if self._waiting_since is not None:
             self._header_bytes += len(data)
             if self._timer is None:  # the first bytes after a keep-alive pause
@@ -123,6 +141,19 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._send_timer is not None:
             self._send_timer.cancel()
             self._send_timer = None
+
+    def _to_http2(self, data: bytes) -> None:
+        """Hand this connection to ``Http2Protocol`` (same app, state and limits), replaying ``data``."""
+        self._sniff = None
+        self._cancel()
+        self.connections.discard(self)
+        app = self._busy if self._over_cap and len(self.connections) >= self.limits.max_connections else self.app
+        http2 = Http2Protocol(app=app, state=self.server_state, limits=self.limits, loop=self.loop,
+                              app_state=self.app_state, root_path=self.root_path)  # fmt: skip
+        self.transport.set_protocol(http2)
+        http2.connection_made(self.transport)
+        if data:
+            http2.data_received(data)
 
     # -- deadlines and refusals ------------------------------------------------------------------------------
 

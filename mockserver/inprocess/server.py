@@ -1,7 +1,8 @@
 """Real uvicorn servers: the listeners ``mockserver serve`` opens, and ``ServerThread`` for tests and benchmarks.
 
 Each runs ``inprocess/protocol.py``'s ``GuardedProtocol`` (header, body and send deadlines, header size and
-connection caps, from ``ServerLimits``) and serves the app through ``listener_app``; ``--admin-port`` is a
+connection caps, from ``ServerLimits``; HTTP/2 by prior knowledge or TLS ALPN through ``inprocess/http2.py``) and
+serves the app through ``listener_app``; ``--admin-port`` is a
 second socket of the same uvicorn server, told apart by the local port each request arrived on.
 """
 
@@ -143,6 +144,10 @@ def make_server(
         ssl_keyfile=ssl_keyfile,
         date_header=date_header,
     )
+    if ssl_certfile is not None:
+        config.load()  # builds config.ssl; serve() then skips loading again
+        assert config.ssl is not None
+        config.ssl.set_alpn_protocols(["h2", "http/1.1"])  # offer HTTP/2 by ALPN, as the providers' endpoints do
     return uvicorn.Server(config), sockets
 
 
@@ -157,18 +162,21 @@ class ServerThread:
         *,
         limits: ServerLimits | None = None,
         admin_port: bool = False,
+        ssl_certfile: Path | None = None,
+        ssl_keyfile: Path | None = None,
     ) -> None:
-        """Start the server; ``admin_port=True`` serves the admin API on a port of its own (``admin_url``)."""
+        """Start the server; ``admin_port=True`` serves the admin API on a port of its own (``admin_url``);
+        with ``ssl_certfile`` and ``ssl_keyfile`` it serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN)."""
         from mockserver.app import create_app
 
         self.core = core or MockCore()
         # No access log, and no lifespan for the mock (it has none): nothing per request beyond the app itself.
         self._server, sockets = make_server(
             app or create_app(self.core), admin_port=0 if admin_port else None, limits=limits,
-            lifespan="off" if app is None else "auto",
+            lifespan="off" if app is None else "auto", ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
         )  # fmt: skip
         self.port = int(sockets[0].getsockname()[1])
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if ssl_certfile else 'http'}://127.0.0.1:{self.port}"
         self.admin_url = f"http://127.0.0.1:{sockets[-1].getsockname()[1]}"
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": sockets}, name=f"mockserver:{self.port}", daemon=True

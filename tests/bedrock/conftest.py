@@ -1,27 +1,17 @@
 """Bedrock test fixtures: real boto3 clients against real uvicorn servers (see tests/conftest.py)."""
 
-import datetime
-import ipaddress
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-import uvicorn
 from botocore.config import Config
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
-from mockserver.app import create_app
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.inprocess import mock_bedrock
-from mockserver.inprocess.server import free_port
+from mockserver.inprocess.server import ServerThread
 from tests.conftest import LIVE, fake_aws_credentials
 
 MAVERICK = "us.meta.llama4-maverick-17b-instruct-v1:0"
@@ -73,64 +63,28 @@ def client(make_client: ClientFactory) -> Any:
     return make_client()
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    """A throw-away certificate for 127.0.0.1 (botocore sends bearer tokens over HTTPS only)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
 @pytest.fixture(scope="session")
-def make_tls_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClientFactory]:
-    """Build clients for HTTPS servers (one per MockConfig), needed for AWS_BEARER_TOKEN_BEDROCK.
-
-    The one server runner here that is not ``start_server``: ServerThread serves plain HTTP only, and botocore
-    sends bearer tokens over HTTPS only.
-    """
-    cert, key = _self_signed(tmp_path_factory.mktemp("tls"))
-    servers: dict[str, tuple[uvicorn.Server, threading.Thread, str]] = {}
+def make_tls_client(tls_files: tuple[Path, Path]) -> Iterator[ClientFactory]:
+    """Build clients for HTTPS servers (one per MockConfig): botocore sends bearer tokens over HTTPS only."""
+    cert, key = tls_files
+    servers: dict[str, ServerThread] = {}
     made: list[Any] = []
 
     def make(*, config: dict[str, Any] | None = None, **client_args: Any) -> Any:
         fields = config or {}
         ident = repr(sorted(fields.items()))
         if ident not in servers:
-            port = free_port()
-            app = create_app(MockCore(MockConfig(**fields)))
-            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                                   access_log=False, lifespan="off",
-                                                   ssl_certfile=str(cert), ssl_keyfile=str(key)))
-            thread = threading.Thread(target=server.run, name=f"mockserver-tls:{port}", daemon=True)
-            thread.start()
-            deadline = time.monotonic() + 10
-            while not server.started:
-                if time.monotonic() > deadline or not thread.is_alive():
-                    raise RuntimeError(f"TLS mock server on port {port} did not start")
-                time.sleep(0.005)
-            servers[ident] = (server, thread, f"https://127.0.0.1:{port}/bedrock")
+            servers[ident] = ServerThread(MockCore(MockConfig(**fields)), ssl_certfile=cert, ssl_keyfile=key)
         made.append(boto3.session.Session().client("bedrock-runtime", region_name="us-east-1",
-                                                   endpoint_url=servers[ident][2], verify=str(cert),
+                                                   endpoint_url=f"{servers[ident].url}/bedrock", verify=str(cert),
                                                    config=Config(retries={"max_attempts": 1}), **client_args))
         return made[-1]
 
     yield make
     for client in made:
         client.close()
-    for server, thread, _ in servers.values():
-        server.should_exit = True
-        thread.join(5)
+    for server in servers.values():
+        server.stop()
 
 
 @pytest.fixture
