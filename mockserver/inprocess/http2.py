@@ -189,7 +189,7 @@ class Http2Protocol(asyncio.Protocol):
             self.conn.send_headers(stream.id, head)
         except (h2.exceptions.StreamClosedError, h2.exceptions.ProtocolError):
             self._end(stream)
-        self._flush()
+        self.loop.call_soon(self._flush)  # one write with the body the app sends next in the same loop turn
 
     async def _data(self, stream: Exchange, data: bytes, *, end: bool) -> None:
         view = memoryview(data)
