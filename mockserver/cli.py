@@ -1,5 +1,5 @@
 """Command line: ``mockserver serve [--host] [--port] [--fixtures] [--strict] [--provider] [--seed] [--api-key]
-[--admin-token] [--admin-host] [--admin-port] [--header-timeout] [--body-timeout] [--max-connections] ...``."""
+[--admin-token] [--admin-host] [--admin-port] [--ready-file] [--header-timeout] [--body-timeout] ...``."""
 
 import argparse
 import dataclasses
@@ -16,6 +16,7 @@ from mockserver.config import DEFAULT_FIXTURES, MockConfig, ServerLimits
 from mockserver.core import all_providers
 from mockserver.errors import MockError
 from mockserver.record import cli as record_cli
+from mockserver.serving import Listening, check_ready_file, run_until_stopped
 
 __all__ = ["main"]
 
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate-limits", action="store_true", help="enforce the catalogue's quotas with the providers' own 429s"
     )
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--ready-file", type=Path, metavar="PATH", help="once listening, write JSON (url, port, "
+                       "ports, admin_url, urls, pid) to PATH atomically, for CI scripts to wait on; removed on a "
+                       "clean exit (SIGINT or SIGTERM, exit status 0)")  # fmt: skip
     _add_admin_arguments(serve)
     _add_limit_arguments(serve)
     record_cli.add_commands(commands)
@@ -250,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from_args(args)
         app = create_app(config=config, clock=clock)
         limits = limits_from_args(args)
+        if args.ready_file is not None:
+            check_ready_file(args.ready_file)
     except MockError as exc:
         print(f"mockserver: {exc.title}: {exc.detail}. {exc.fix}", file=sys.stderr)
         return 2
@@ -266,16 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"mockserver: cannot listen on {args.host}: {exc}", file=sys.stderr)
         return 2
-    scheme = "https" if args.ssl_certfile else "http"
-    base = f"{scheme}://{args.host}:{args.port}"
-    mounts = ", ".join(f"{base}{p.mount}" for p in app.state.core.providers.values())
-    print(f"mockserver: serving {mounts}", file=sys.stderr)
-    if args.admin_port is not None:
-        print(f"mockserver: admin API on {scheme}://{args.host}:{args.admin_port}/__admin only", file=sys.stderr)
+    listening = Listening("https" if args.ssl_certfile else "http", args.host, sockets, args.admin_port is not None,
+                          {p.name: p.mount for p in app.state.core.providers.values()})  # fmt: skip
+    listening.announce()
     if not is_loopback(args.host):
         _warn_beyond_loopback(args.host, config)
-    server.run(sockets=sockets)
-    return 0
+    return run_until_stopped(server, sockets, listening, args.ready_file)
 
 
 def _warn_beyond_loopback(host: str, config: MockConfig) -> None:

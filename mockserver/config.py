@@ -6,7 +6,10 @@ from typing import Literal
 
 __all__ = ["DEFAULT_FIXTURES", "MockConfig", "ServerLimits", "catalogue_path"]
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+_PACKAGE = Path(__file__).resolve().parent
+# The bundled fixtures: inside the package in an installed wheel (pyproject.toml force-includes fixtures/ as
+# mockserver/_fixtures), else the top-level fixtures/ beside the package (a source checkout or editable install).
+DEFAULT_FIXTURES = _PACKAGE / "_fixtures" if (_PACKAGE / "_fixtures").is_dir() else _PACKAGE.parent / "fixtures"
 
 
 @dataclass(slots=True)

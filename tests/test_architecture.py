@@ -8,7 +8,7 @@ Layers, lowest first; a module may import its own layer or lower ones, never a h
 3. ``mockserver.engine``: the pipeline and its types; knows the Provider type, never a concrete provider.
 4. ``mockserver.providers``: one folder per provider; they share only ``providers.openai_compat``.
 5. transports and assembly: ``mockserver.{core,app,inprocess,pytest_plugin,record}``.
-6. ``mockserver.{cli,__main__}``.
+6. ``mockserver.{cli,serving,__main__}``.
 """
 
 import ast
@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mockserver.engine",),
     ("mockserver.providers",),
     ("mockserver.core", "mockserver.app", "mockserver.inprocess", "mockserver.pytest_plugin", "mockserver.record"),
-    ("mockserver.cli", "mockserver.__main__"),
+    ("mockserver.cli", "mockserver.serving", "mockserver.__main__"),
 ]
 WEB_AND_CLIENTS = ("starlette", "uvicorn", "httpx", "httpx2", "respx", "moto", "botocore", "boto3", "requests")
 PROVIDER_LOGIC = ("mockserver.behaviour", "mockserver.engine", "mockserver.providers", "mockserver.http",

@@ -4,17 +4,16 @@ Where node or npm is missing (or the registry cannot be reached) the tests that 
 """
 
 import contextlib
+import json
 import shutil
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from mockserver.inprocess.server import free_port
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,22 +39,22 @@ def node() -> str:
 
 @contextlib.contextmanager
 def serve(*flags: str) -> Iterator[str]:
-    """``mockserver serve`` as a user starts it, in its own process; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", str(port), *flags],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    url = f"{'https' if '--ssl-certfile' in flags else 'http'}://127.0.0.1:{port}"
-    try:
-        for _ in range(400):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if process.poll() is not None:
-                said = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"mockserver serve exited: {said}")
-            time.sleep(0.025)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        if process.stderr is not None:
-            process.stderr.close()
+    """``mockserver serve`` as a user starts it, in its own process, waited for by ``--ready-file``; its base URL."""
+    with tempfile.TemporaryDirectory() as folder:
+        ready = Path(folder) / "ready.json"
+        process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--ready-file",
+                                    str(ready), *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        try:
+            for _ in range(800):
+                if ready.is_file():
+                    break
+                if process.poll() is not None:
+                    said = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"mockserver serve exited: {said}")
+                time.sleep(0.025)
+            yield str(json.loads(ready.read_text())["url"])
+        finally:
+            process.terminate()
+            process.wait(10)
+            if process.stderr is not None:
+                process.stderr.close()
