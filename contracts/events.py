@@ -8,6 +8,7 @@ ends with response.completed, response.incomplete, response.failed or error, the
 deltas of the block's kind, stop, indexes 0, 1, ...), message_delta, message_stop, or ends at an error event.
 """
 
+import json
 from typing import Any
 
 from contracts.checks import (
@@ -95,7 +96,7 @@ def _item_event(at: str, kind: str, event: dict[str, Any], items: dict[int, dict
         item = event.get("item") or {}
         if index in items:
             return [TYPED_ORDER(at, f"item {index} added twice")]
-        items[index] = {"id": item.get("id"), "type": item.get("type"), "text": "", "args": "", "part": False}
+        items[index] = {"id": item.get("id"), "type": item.get("type"), "text": "", "args": "", "part": "none"}
         return []
     if not kind.startswith("response.") or kind in ("response.created", "response.in_progress"):
         return [TYPED_ORDER(at, f"{kind} after the stream opened")] if kind.startswith("response.") else []
@@ -104,25 +105,42 @@ def _item_event(at: str, kind: str, event: dict[str, Any], items: dict[int, dict
         return [TYPED_ORDER(at, f"{kind} for output_index {found!r}, which no open item has")]
     if "item_id" in event and event["item_id"] != open_item["id"]:
         return [TYPED_CONSISTENT(f"{at}.item_id", f"{event['item_id']!r} is not item {index}'s {open_item['id']!r}")]
+    part = open_item["part"]  # none -> open -> text done -> done: a content part's life
     if kind == "response.content_part.added":
-        open_item["part"] = True
+        open_item["part"] = "open"
+    elif kind in ("response.output_text.delta", "response.output_text.done") and part != "open":
+        return [TYPED_ORDER(at, f"{kind} outside an open content part")]
     elif kind == "response.output_text.delta":
-        if not open_item["part"]:
-            return [TYPED_ORDER(at, "output_text.delta before content_part.added")]
         open_item["text"] += str(event.get("delta", ""))
-    elif kind == "response.output_text.done" and event.get("text") != open_item["text"]:
-        return [TYPED_CONSISTENT(f"{at}.text", "output_text.done differs from the deltas joined")]
+    elif kind == "response.output_text.done":
+        open_item["part"] = "text done"
+        if event.get("text") != open_item["text"]:
+            return [TYPED_CONSISTENT(f"{at}.text", "output_text.done differs from the deltas joined")]
+    elif kind == "response.content_part.done":
+        open_item["part"] = "done"
+        if part != "text done":
+            return [TYPED_ORDER(at, "content_part.done before output_text.done")]
     elif kind == "response.function_call_arguments.delta":
         open_item["args"] += str(event.get("delta", ""))
     elif kind == "response.function_call_arguments.done" and event.get("arguments") != open_item["args"]:
         return [TYPED_CONSISTENT(f"{at}.arguments", "function_call_arguments.done differs from the deltas joined")]
     elif kind == "response.output_item.done":
         del items[index]
+        if part not in ("none", "done"):
+            return [TYPED_ORDER(at, "output_item.done while its content part is open")]
     return []
 
 
 # The delta each Anthropic block kind takes (OR-SPEC MessagesContentBlockDeltaEvent).
 _DELTAS = {"text": {"text_delta"}, "tool_use": {"input_json_delta"}, "thinking": {"thinking_delta", "signature_delta"}}
+
+
+def _json_object(text: str) -> bool:
+    """Whether streamed tool input is a JSON object (the Anthropic SDK parses the joined pieces)."""
+    try:
+        return isinstance(json.loads(text or "{}"), dict)
+    except ValueError:
+        return False
 
 
 # What may come next in each state of a Messages stream (ping and error aside).
@@ -136,7 +154,7 @@ def messages_stream(raw: str | bytes) -> list[Violation]:
     if not done:
         # OpenRouter ends with `event: data` / `data: [DONE]` ([obs]); Anthropic itself sends no terminator.
         found.append(SSE_DONE("$", "no `data: [DONE]` after message_stop", Severity.INFO))
-    state, block, next_index = "start", None, 0
+    state, block, next_index, tool_input = "start", None, 0, ""
     for at, event in events:
         kind = event.get("type")
         if kind == "ping":
@@ -160,11 +178,14 @@ def messages_stream(raw: str | bytes) -> list[Violation]:
             block, state = (event.get("content_block") or {}).get("type"), "block"
         elif kind == "content_block_delta":
             delta = (event.get("delta") or {}).get("type")
+            tool_input += str((event.get("delta") or {}).get("partial_json", ""))
             if event.get("index") != next_index or delta not in _DELTAS.get(str(block), set()):
                 what = f"{delta!r} for block {event.get('index')!r} ({block})"
                 found.append(TYPED_CONSISTENT(at, f"{what} is out of place"))
         elif kind == "content_block_stop":
-            state, next_index = "blocks", next_index + 1
+            if block == "tool_use" and not _json_object(tool_input):
+                found.append(TYPED_CONSISTENT(at, "the tool_use block's input_json_delta pieces join to no object"))
+            state, next_index, tool_input = "blocks", next_index + 1, ""
         elif kind == "message_delta":
             state = "delta"
         else:

@@ -79,6 +79,12 @@ def _items(ids: _Ids, reply: Reply, status: str) -> list[dict[str, Any]]:
     return items
 
 
+def _echo(body: dict[str, Any], key: str, default: Any) -> Any:
+    """The request's setting, or what OpenRouter reports when it was left out (or sent as null)."""
+    value = body.get(key)
+    return default if value is None else value
+
+
 def _status(reply: Reply) -> str:
     return "incomplete" if reply.finish == "length" else "completed"  # OR-SPEC IncompleteDetails max_output_tokens
 
@@ -94,12 +100,13 @@ def _document(call: Call, gen_id: str, served: Served, body: dict[str, Any], sta
         "error": None,
         "incomplete_details": {"reason": "max_output_tokens"} if status == "incomplete" else None,
         "tools": body.get("tools") or [],
-        "tool_choice": body.get("tool_choice", "auto"),
-        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "tool_choice": _echo(body, "tool_choice", "auto"),
+        "parallel_tool_calls": _echo(body, "parallel_tool_calls", True),
         "max_output_tokens": body.get("max_output_tokens"),
         # Unset sampling settings echo as 1, 1, 0, 0 ([obs] gpt-5.6-sol capture: none sent, these returned).
-        "temperature": body.get("temperature", 1), "top_p": body.get("top_p", 1),
-        "presence_penalty": body.get("presence_penalty", 0), "frequency_penalty": body.get("frequency_penalty", 0),
+        "temperature": _echo(body, "temperature", 1), "top_p": _echo(body, "top_p", 1),
+        "presence_penalty": _echo(body, "presence_penalty", 0),
+        "frequency_penalty": _echo(body, "frequency_penalty", 0),
         "top_logprobs": 0, "max_tool_calls": None, "metadata": body.get("metadata") or {}, "background": False,
         "previous_response_id": None, "service_tier": SERVICE_TIER, "truncation": "disabled", "store": False,
         "instructions": body.get("instructions"), "text": body.get("text") or {"format": {"type": "text"}},
