@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from contracts import validate
+from mockserver.inprocess import mock_openrouter
 
 MAVERICK = "meta-llama/llama-4-maverick"
 HELLO = "Hello! How are you today? Is there something I can help you with or would you like to chat?"
@@ -122,3 +123,21 @@ def test_mid_stream_failure_is_an_error_event_the_sdk_raises(client: anthropic.A
     with pytest.raises(anthropic.APIStatusError, match="Provider returned error"):
         seen.extend(event.type for event in stream)
     assert seen.count("content_block_delta") == 2
+
+
+@pytest.mark.parametrize(("fault", "error", "kind"), [("429", anthropic.RateLimitError, "rate_limit_error"),
+                                                      ("529", anthropic.OverloadedError, "overloaded_error")])
+def test_faults_reach_the_sdk_as_its_own_error_classes(client: anthropic.Anthropic, fault: str, error: type,
+                                                       kind: str) -> None:  # fmt: skip
+    with pytest.raises(error) as caught:
+        client.messages.create(model=MAVERICK, max_tokens=64, messages=PARIS, extra_headers={"x-mock-fault": fault})
+    body = caught.value.body
+    assert body["error"]["type"] == kind and body["request_id"].startswith("gen-")  # OR-SPEC 429/529 examples
+    assert errors("messages-error", body) == []
+
+
+def test_in_process_mock_answers_the_sdk_at_openrouters_own_base_url() -> None:
+    with mock_openrouter():
+        client = anthropic.Anthropic(base_url="https://openrouter.ai/api", api_key="sk-or-v1-test", max_retries=0)
+        message = client.messages.create(model=MAVERICK, max_tokens=64, messages=[{"role": "user", "content": "Hello"}])
+    assert message.content[0].type == "text" and message.content[0].text == HELLO

@@ -13,6 +13,7 @@ import pytest
 from openai import OpenAI
 
 from contracts import validate
+from mockserver.inprocess import mock_openrouter
 
 MAVERICK = "meta-llama/llama-4-maverick"
 HELLO = "Hello! How are you today? Is there something I can help you with or would you like to chat?"
@@ -145,3 +146,9 @@ def test_upstream_path_under_provider_openrouter(start_server: Any) -> None:
     root = start_server(root_provider="openrouter")
     client = OpenAI(base_url=f"{root.url}/api/v1", api_key="sk-or-v1-test", max_retries=0)
     assert client.responses.create(model=MAVERICK, input="Hello").output_text == HELLO
+
+
+def test_in_process_mock_answers_at_openrouters_own_base_url() -> None:
+    with mock_openrouter():
+        client = OpenAI(base_url="https://openrouter.ai/api/v1", api_key="sk-or-v1-test", max_retries=0)
+        assert client.responses.create(model=MAVERICK, input="Hello").output_text == HELLO

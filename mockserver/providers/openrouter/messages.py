@@ -53,7 +53,7 @@ def authenticate(call: Call) -> str:
 
 def render_error(call: Call, exc: ProviderError) -> MockResponse:
     """OpenRouter's error, worded as on chat, in the Anthropic envelope ``{type, error{type, message,
-    error_type}, request_id}`` (OR-SPEC AnthropicMessagesErrorResponse; request_id null as in its 400-403 examples)."""
+    error_type}, request_id}`` (OR-SPEC AnthropicMessagesErrorResponse)."""
     plain = errors.render_error(call, exc)
     document = json.loads(plain.body)
     body = document["error"]
@@ -61,7 +61,9 @@ def render_error(call: Call, exc: ProviderError) -> MockResponse:
     inner = {"type": _TYPES.get(plain.status, "api_error"), "message": body["message"]}
     if typed:
         inner["error_type"] = typed
-    envelope: dict[str, Any] = {"type": "error", "error": inner, "request_id": None}
+    # OR-SPEC createMessages examples: request_id null on 400, 401 and 403, a generation id on 404, 429 and 5xx.
+    request_id = documents.generation_id(call) if plain.status in (404, 429) or plain.status >= 500 else None
+    envelope: dict[str, Any] = {"type": "error", "error": inner, "request_id": request_id}
     if "openrouter_metadata" in document:
         envelope["openrouter_metadata"] = document["openrouter_metadata"]
     headers = {k: v for k, v in plain.headers.items() if k.lower() != "content-type"}
