@@ -82,6 +82,10 @@ SSE_EMPTY = check("sse.empty", "the stream holds at least one data chunk")
 STREAM_ID = check("stream.id", "every chunk carries the same id")
 STREAM_FINISH = check("stream.finish-reason", "at most one finish_reason per choice index; no content after it")
 STREAM_USAGE_LAST = check("stream.usage-last", "the usage chunk is the last data chunk before [DONE]")
+TYPED_ORDER = check("events.order", "typed events come in their documented order (start, items or blocks, end)")
+TYPED_SEQUENCE = check("events.sequence", "sequence_number counts 0, 1, 2, ... (Responses streams)")
+TYPED_CONSISTENT = check("events.consistent", "ids, indexes and done texts agree with the events before them")
+TYPED_NAME = check("events.name", "each `event:` line names its data's type (Messages streams)")
 STREAM_ERROR_LAST = check("stream.error-last", "a mid-stream error chunk is the last data chunk")
 
 # AWS event streams (Bedrock).

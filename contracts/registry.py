@@ -69,6 +69,8 @@ class Operation:
     """Schema kinds of a success body; empty when the operation always streams (or has no schema yet)."""
     stream: Stream | None = None
     """How it streams: always when ``responses`` is empty, else when the body asks (``stream: true``)."""
+    error: str | None = None
+    """Schema kind of an error body when the operation has its own envelope (else the provider's ``error``)."""
 
     @property
     def path(self) -> str:
@@ -84,7 +86,7 @@ class Operation:
     def kinds(self) -> tuple[str, ...]:
         """Every kind this operation names: request, responses, stream and stream event."""
         stream = (self.stream.kind, self.stream.event) if self.stream else ()
-        return tuple(k for k in (self.request, *self.responses, *stream) if k is not None)
+        return tuple(k for k in (self.request, *self.responses, *stream, self.error) if k is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,12 @@ class Provider:
 
 # SSE `data:` chunks of chat.completion.chunk, ended by `data: [DONE]` (OR-DOCS streaming.mdx; wire-contracts §2.4).
 _CHAT_STREAM = Stream("chat-stream", "chat-chunk", SSE)
+# Typed events, one JSON `data:` per event with a `type` and a `sequence_number`, ended by `data: [DONE]` (OR-SPEC
+# /responses text/event-stream, StreamEvents; [obs] bgrins/agent-sdk-behavior codex wire.md captures, 2026-08-24).
+_RESPONSES_STREAM = Stream("responses-stream", "responses-event", SSE)
+# Anthropic events, each an `event:` line naming its `type` (OR-SPEC /messages, MessagesStreamEvents; [obs]
+# bgrins/agent-sdk-behavior claude wire.md captures, 2026-08-24).
+_MESSAGES_STREAM = Stream("messages-stream", "messages-event", SSE)
 
 
 # Event and exception members, in model order, of BR-MODEL (botocore 1.44.8
@@ -167,6 +175,11 @@ PROVIDERS: tuple[Provider, ...] = (
         (
             _Op("chat_completions", "POST", ("/chat/completions",), "chat-request", ("chat-response",), _CHAT_STREAM),
             _Op("completions", "POST", ("/completions",), "completions-request", ("completions-response",)),
+            # OR-SPEC operationIds createResponses and createMessages (the Anthropic format, its own error envelope).
+            _Op("create_responses", "POST", ("/responses",), "responses-request", ("responses-response",),
+                _RESPONSES_STREAM),
+            _Op("create_messages", "POST", ("/messages",), "messages-request", ("messages-response",),
+                _MESSAGES_STREAM, error="messages-error"),
             _Op("list_models", "GET", ("/models",), None, ("models",)),
             _Op("list_endpoints", "GET", ("/models/{author}/{slug}/endpoints",), None, ("endpoints",)),
             _Op("get_generation", "GET", ("/generation",), None, ("generation",)),

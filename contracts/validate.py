@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from contracts import grammar, registry, schemas
+from contracts import events, grammar, registry, schemas
 from contracts.checks import CHECKS, Check, Severity, Violation, failing
 from contracts.document import check_document, parse_json
 
@@ -23,6 +23,8 @@ KINDS: dict[str, tuple[str, ...]] = {p.name: p.kinds for p in registry.PROVIDERS
 STREAM_KINDS: dict[tuple[str, str], Callable[[bytes | str], list[Violation]]] = {
     ("openrouter", "chat-stream"): lambda raw: grammar.chat_stream("openrouter", raw),
     ("aimlapi", "chat-stream"): lambda raw: grammar.chat_stream("aimlapi", raw),
+    ("openrouter", "responses-stream"): events.responses_stream,
+    ("openrouter", "messages-stream"): events.messages_stream,
     ("bedrock", "invoke-stream"): lambda raw: grammar.invoke_stream(_binary(raw)),
     ("bedrock", "converse-stream"): lambda raw: grammar.converse_stream(_binary(raw)),
 }

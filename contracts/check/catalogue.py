@@ -59,6 +59,34 @@ def _openai_examples(m: str, invalid: dict[str, Any]) -> list[Case]:
     ]  # fmt: skip
 
 
+def _doors(m: str) -> list[Case]:
+    """OpenRouter's Responses and Messages doors: plain, streamed with a tool, a refusal, a mid-stream failure."""
+    weather = "What is the weather in Paris?"
+    function = {"type": "function", "name": "get_weather", "description": "Weather in a city",
+                "parameters": _tools_openai()[0]["function"]["parameters"]}  # fmt: skip
+    custom = {"name": "get_weather", "description": "Weather in a city",
+              "input_schema": _tools_openai()[0]["function"]["parameters"]}  # fmt: skip
+    messages = {"model": m, "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello."}]}
+    return [
+        Case("example:responses", "create_responses", {"model": m, "input": "Say hello.", "max_output_tokens": 64}),
+        Case("example:responses-stream-tools", "create_responses",
+             {"model": m, "input": weather, "tools": [function], "stream": True}),
+        # OR-DOCS responses/overview.mdx: stateless, store: true is a 400.
+        Case("example:responses-stateless", "create_responses", {"model": m, "input": "Hi.", "store": True},
+             status=400),
+        Case("example:responses-mid-stream-error", "create_responses",
+             {"model": m, "input": "Count to three.", "stream": True}, headers={"x-mock-stream-fault": "2"},
+             mock_only=True, fault=True),
+        Case("example:messages", "create_messages", messages),
+        Case("example:messages-stream-tools", "create_messages",
+             {**messages, "messages": [{"role": "user", "content": weather}], "tools": [custom], "stream": True}),
+        Case("example:messages-error-invalid-param", "create_messages", {**messages, "temperature": 3}, status=400),
+        Case("example:messages-mid-stream-error", "create_messages",
+             {**messages, "messages": [{"role": "user", "content": "Count to three."}], "stream": True},
+             headers={"x-mock-stream-fault": "2"}, mock_only=True, fault=True),
+    ]  # fmt: skip
+
+
 def examples(target: Target) -> list[Case]:
     """The example checks for the target's provider, cheapest and most telling first."""
     m = target.model
@@ -69,6 +97,7 @@ def examples(target: Target) -> list[Case]:
                  headers={"x-mock-fault": "429"}, mock_only=True),
             Case("example:mid-stream-error", "chat_completions", _chat(m, "Count to three.", stream=True),
                  headers={"x-mock-stream-fault": "2"}, mock_only=True, fault=True),
+            *_doors(m),
         ]  # fmt: skip
     if target.provider == "aimlapi":
         return [

@@ -17,7 +17,8 @@ from contracts.targets import Target
 __all__ = ["PROPERTY_OPERATIONS", "plans", "property_cases"]
 
 # The operations whose generated requests the property checks send, per provider.
-PROPERTY_OPERATIONS = {"openrouter": ("chat_completions",), "aimlapi": ("chat_completions",),
+PROPERTY_OPERATIONS = {"openrouter": ("chat_completions", "create_responses", "create_messages"),
+                       "aimlapi": ("chat_completions",),
                        "bedrock": ("invoke_model", "converse")}  # fmt: skip
 # The error each provider answers a body-validation failure with (wire-contracts §1.5, §2.5, §3.8).
 _INVALID_STATUS = {"openrouter": (400, None), "aimlapi": (400, None), "bedrock": (400, "ValidationException")}

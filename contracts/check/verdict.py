@@ -28,9 +28,9 @@ FAULT = check("fault.delivered", "an injected mid-stream fault arrives as the pr
 def expected(provider: str, case: Case) -> tuple[str, str]:
     """The kind and media type the answer to ``case`` must have, from the registry's operation."""
     facts = registry.provider(provider)
-    if case.status is not None:
-        return facts.error, registry.JSON
     op = facts.operation(case.operation)
+    if case.status is not None:
+        return op.error or facts.error, registry.JSON
     # OpenAI-compatible providers stream when the body asks; Bedrock's streaming operations always do.
     asked = isinstance(case.body, dict) and bool(case.body.get("stream"))
     if op.stream is not None and (op.always_streams or asked):
@@ -62,7 +62,7 @@ def verify(provider: str, case: Case, exchange: Exchange) -> list[Violation]:
     if wanted == registry.SSE:  # SSE transcripts are text; event streams stay bytes
         document = exchange.content.decode("utf-8", errors="replace")
     found.extend(validate(provider, kind, document))
-    if kind == "error":
+    if kind.endswith("error"):
         found.extend(_error_extras(provider, case, exchange))
     if case.fault:
         found.extend(_fault_delivered(provider, kind, document, found))
@@ -91,10 +91,21 @@ def _error_extras(provider: str, case: Case, exchange: Exchange) -> list[Violati
     return []
 
 
+def _in_stream_error(data: str) -> bool:
+    """A chat chunk with an error, Responses' response.failed or error event, or Anthropic's error event."""
+    try:
+        event = json.loads(data)
+    except ValueError:
+        return False
+    if not isinstance(event, dict):
+        return False
+    return event.get("error") is not None or event.get("type") in ("response.failed", "error")
+
+
 def _fault_delivered(provider: str, kind: str, document: bytes | str, found: list[Violation]) -> list[Violation]:
     if provider == "bedrock":
         delivered = any(v.check == ES_EXCEPTION.name for v in found)
     else:
-        events, _ = sse.parse(document)
-        delivered = any(e.data.startswith("{") and '"error"' in e.data for e in events)
+        events, _ = sse.parse(document, named=True)
+        delivered = any(_in_stream_error(e.data) for e in events)
     return [] if delivered else [FAULT("$", f"the injected fault did not arrive in the {kind}")]

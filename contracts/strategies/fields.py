@@ -101,6 +101,8 @@ def base_request(provider: str, kind: str, text: str = "hello", *, model: str | 
         return {"messages": [{"role": "user", "content": [{"text": text}]}]}
     if kind == "completions-request":
         return {"model": model, "prompt": text}
+    if kind == "responses-request":
+        return {"model": model, "input": text}  # OR-DOCS responses/basic-usage.mdx: a string input
     return {"model": model, "messages": [{"role": "user", "content": text}]}
 
 

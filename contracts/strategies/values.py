@@ -37,6 +37,20 @@ _FIXED: dict[tuple[str, str], dict[str, str]] = {
         "provider": "routing preferences decide which endpoints may serve (require_parameters: 404, OR-DOCS)",
     },
     ("openrouter", "completions-request"): {"model": "must name a served model", "models": "as model"},
+    ("openrouter", "responses-request"): {
+        "model": "must name a served model", "models": "fallback ids must name served models",
+        "tool_choice": "a tool choice needs tools; tools are structural",
+        "provider": "routing preferences decide which endpoints may serve (OR-DOCS provider-selection)",
+        "input": "the conversation: its items pair calls with outputs by call_id, a cross-item rule",
+        "tools": "structural: function tools with JSON Schema parameters",
+    },
+    ("openrouter", "messages-request"): {
+        "model": "must name a served model", "models": "fallback ids must name served models",
+        "tool_choice": "a tool choice needs tools; tools are structural",
+        "provider": "routing preferences decide which endpoints may serve (OR-DOCS provider-selection)",
+        "messages": "the conversation: tool_result blocks answer tool_use ids, a cross-turn rule",
+        "tools": "structural: custom tools with JSON Schema input",
+    },
     ("aimlapi", "chat-request"): {
         "model": "the spec's model enum lives in the provider, not in this schema (AIML-SPEC model.enum)",
         "tool_choice": "a tool choice needs tools (OpenAI semantics); tools are structural",

@@ -20,8 +20,12 @@ class Event:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def parse(raw: str | bytes) -> tuple[list[Event], list[Violation]]:
-    """Split a transcript into events; comment lines (``:`` prefix) are skipped anywhere."""
+def parse(raw: str | bytes, *, named: bool = False) -> tuple[list[Event], list[Violation]]:
+    """Split a transcript into events; comment lines (``:`` prefix) are skipped anywhere.
+
+    ``named``: the stream names its events (``event:`` lines, the Anthropic Messages format), so the field is
+    expected there rather than reported.
+    """
     violations: list[Violation] = []
     if isinstance(raw, bytes):
         try:
@@ -48,10 +52,11 @@ def parse(raw: str | bytes) -> tuple[list[Event], list[Violation]]:
         if name not in _KNOWN_FIELDS:
             violations.append(SSE_SYNTAX(f"line {number}", f"unexpected line {line[:60]!r}"))
             continue
-        if name != "data":
+        if name != "data" and not (named and name == "event"):
             violations.append(
                 SSE_SYNTAX(f"line {number}", f"field {name!r} is not used by this provider", Severity.WARNING)
             )
+        if name != "data":
             fields[name] = value
             continue
         if not data:

@@ -2,7 +2,8 @@
 
 Bedrock: every body member, type, enum and bound of ConverseRequest, ConverseStreamRequest, ConverseResponse,
 ConverseStreamOutput and the exceptions, read from the installed botocore. OpenRouter: required fields, properties,
-types and enums of the ChatResult, stream chunk, ChatUsage and error shapes, from the facts pinned in
+types and enums of the ChatResult, stream chunk, ChatUsage and error shapes, and of the Responses and Messages
+result bases, Anthropic usage and error envelope, from the facts pinned in
 tests/fixtures_data/openrouter_openapi_facts.json (the spec itself is never read here). Each deliberate
 difference is listed below with its reason; a listed difference that no longer occurs fails too, so the lists
 stay true. The rules themselves are in tests/contracts/vendor_specs.py.
@@ -138,6 +139,12 @@ OPENROUTER: list[tuple[str, str, str]] = [
     ("ChatUsage", "chat-chunk", "$.usage"),
     ("OpenRouterMetadata", "chat-chunk", "$.openrouter_metadata"),
     ("ApiErrorType", "error", "$.error.metadata.error_type"),
+    ("BaseResponsesResult", "responses-response", "$"),
+    ("ResponsesErrorField", "responses-response", "$.error"),
+    ("BaseMessagesResult", "messages-response", "$"),
+    ("AnthropicUsage", "messages-response", "$.usage"),
+    ("AnthropicMessagesErrorResponse", "messages-error", "$"),
+    ("AnthropicMessagesErrorResponse.error", "messages-error", "$.error"),
     *[(name, "error", "$") for key, name in facts()["responses"].items() if not key.startswith("200 ")],
     *[(f"{name}ErrorData", "error", "$.error") for key, name in facts()["responses"].items()
       if not key.startswith("200 ")],
@@ -173,6 +180,20 @@ OPENROUTER_EXCEPTIONS: dict[Key, str] = {
     ("ChatStreamChunk.error.metadata", "provider_name", "extra"): "OR-DOCS errors-and-debugging.mdx provider error "
     "metadata; the mock sends it on its mid-stream errors",
     ("ChatStreamChunk.error.metadata", "raw", "extra"): "OR-DOCS errors-and-debugging.mdx provider error metadata",
+    # The Responses and Messages doors (OR-SPEC OpenResponsesResult / MessagesResult extend these bases).
+    ("BaseResponsesResult", "error_type", "extra"): "OR-SPEC OpenResponsesResult adds error_type (OR-DOCS "
+    "responses/error-handling.mdx)",
+    ("BaseResponsesResult", "openrouter_metadata", "extra"): "OR-SPEC OpenResponsesResult adds openrouter_metadata",
+    ("BaseResponsesResult", "usage", "type"): "one schema serves the stream's response.created and .in_progress, "
+    "whose usage is null ([obs] bgrins/agent-sdk-behavior codex wire.md)",
+    ("BaseMessagesResult", "provider", "extra"): "[obs] message_start carries the serving provider "
+    "(bgrins/agent-sdk-behavior claude wire.md)",
+    ("BaseMessagesResult", "openrouter_metadata", "extra"): "OR-SPEC MessagesResult adds openrouter_metadata",
+    ("AnthropicUsage", "inference_geo", "required"): "[obs] message_delta's usage has no inference_geo "
+    "(bgrins/agent-sdk-behavior claude wire.md); one usage schema serves both",
+    **{("AnthropicUsage", name, "extra"): "[obs] OpenRouter adds its cost accounting and speed to the Anthropic "
+       "usage (bgrins/agent-sdk-behavior claude wire.md message_delta)" for name in ("cost", "cost_details",
+                                                                                     "is_byok", "speed")},
 }  # fmt: skip
 
 

@@ -174,7 +174,8 @@ def _volatile_json(status: int, doc: dict[str, Any], headers: dict[str, str]) ->
 
 def _volatile_sse(body: bytes) -> bytes:
     body = re.sub(rb'"created":(\d+)', lambda m: b'"created":' + str(int(m.group(1)) - 1000).encode(), body)
-    return re.sub(rb'"id":"([^"]+?)(.{4})"', rb'"id":"\1WXYZ"', body)
+    # An id changes with every reference to it (a Responses event's item_id names its item's id).
+    return re.sub(rb'"(id|item_id)":"([^"]+?)(.{4})"', rb'"\1":"\2WXYZ"', body)
 
 
 def _volatile_frame(payload: dict[str, Any]) -> None:

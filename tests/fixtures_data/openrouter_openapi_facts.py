@@ -28,6 +28,9 @@ SHAPES = (
     "CostDetails", "ServerToolUseDetails", "ChatStreamChunk", "ChatStreamChoice", "ChatStreamDelta",
     "ChatStreamToolCall", "ApiErrorType", "OpenRouterMetadata", "EndpointsMetadata", "RouterAttempt",
     "PipelineStage", "RoutingStrategy",
+    # The Responses and Messages doors (POST /responses, POST /messages): the result bases, usage and errors.
+    "BaseResponsesResult", "ResponsesErrorField", "BaseMessagesResult", "AnthropicUsage",
+    "AnthropicMessagesErrorResponse",
 )  # fmt: skip
 
 

@@ -72,7 +72,41 @@ def _invoke(variant: int) -> dict[str, Any]:
     return body
 
 
+def _responses(variant: int) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": MODEL, "input": "Hello"}
+    if variant == 1:
+        tool = {"type": "function", "name": "get_weather", "description": "Weather", "parameters": _SCHEMA}
+        body |= {"tools": [tool], "tool_choice": "auto", "instructions": "Be brief.", "stream": True}
+    elif variant == 2:
+        body["input"] = [
+            {"role": "user", "content": [{"type": "input_text", "text": "Hi"},
+                                         {"type": "input_image", "image_url": "https://example.com/a.png"}]},
+            {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{}"},
+            {"type": "function_call_output", "call_id": "c1", "output": "sunny"},
+        ]  # fmt: skip
+    elif variant == 3:
+        body |= {"text": {"format": {"type": "json_schema", "name": "w", "schema": _SCHEMA}}, "max_output_tokens": 20}
+    return body
+
+
+def _messages(variant: int) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": MODEL, "max_tokens": 32, "messages": [{"role": "user", "content": "Hello"}]}
+    if variant == 1:
+        body |= {"tools": [{"name": "get_weather", "description": "Weather", "input_schema": _SCHEMA}],
+                 "tool_choice": {"type": "auto"}, "system": [{"type": "text", "text": "Be brief."}], "stream": True}
+    elif variant == 2:
+        body["messages"] += [
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "get_weather", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "sunny"}]},
+        ]
+    elif variant == 3:
+        body |= {"stop_sequences": ["x"], "temperature": 0.5, "top_k": 5, "stream": True}
+    return body
+
+
 SEEDS: dict[str, Callable[[int], dict[str, Any]]] = {
+    "responses-request": _responses,
+    "messages-request": _messages,
     "chat-request": _openai_chat,
     "completions-request": lambda v: {"model": MODEL, "prompt": "Hello" if v % 2 else ["a", "b"], "max_tokens": 16},
     "converse-request": _converse,

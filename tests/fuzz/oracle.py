@@ -68,6 +68,10 @@ def _problem(answer: Answer) -> str:
 def _openrouter(answer: Answer) -> str:
     document = strict_json(answer.body)
     error = document["error"]
+    if document.get("type") == "error":  # /messages: the Anthropic envelope (OR-SPEC AnthropicMessagesErrorResponse)
+        assert isinstance(error["message"], str) and isinstance(error["type"], str) and "request_id" in document
+        assert answer.headers.get("content-type") == "application/json"
+        return "openrouter-anthropic-error"
     assert isinstance(error["message"], str) and error["code"] == answer.status, document
     assert answer.headers.get("content-type") == "application/json"
     return "openrouter-error"

@@ -221,3 +221,6 @@ OPERATIONS = {
         Operation("get_credits", respond=get_credits),
     ]
 }  # fmt: skip
+
+# What the other generating doors (responses.py, messages.py) share with chat: one router, one generation record.
+served, remember, generation_headers, model_of = _served, _remember, _headers, _model

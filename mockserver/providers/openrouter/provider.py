@@ -8,7 +8,10 @@ Routes, authentication, the error envelope (``errors.py``), faults, quirks and t
 from contracts import registry
 from mockserver.behaviour.quirks import Quirk
 from mockserver.engine.call import Call, Provider
+from mockserver.errors import ProviderError
+from mockserver.http import MockResponse
 from mockserver.providers.openai_compat import bearer_key
+from mockserver.providers.openrouter import messages, responses
 from mockserver.providers.openrouter.documents import OpenRouterState
 from mockserver.providers.openrouter.errors import FAULTS, error, render_error
 from mockserver.providers.openrouter.operations import OPERATIONS
@@ -48,8 +51,14 @@ QUIRKS = (
 )
 
 
+def _messages(call: Call) -> bool:
+    return call.operation is not None and call.operation.name == "create_messages"
+
+
 def authenticate(call: Call) -> str:
-    """The bearer key; 401s as observed, without ``user_id`` ([obs] error-401-* captures)."""
+    """The bearer key (``x-api-key`` too on /messages); 401s as observed, without ``user_id`` ([obs] error-401-*)."""
+    if _messages(call):
+        return messages.authenticate(call)
     return bearer_key(
         call,
         missing=lambda: error(401, "No cookie auth credentials found", user=False),
@@ -57,12 +66,17 @@ def authenticate(call: Call) -> str:
     )
 
 
+def render(call: Call, exc: ProviderError) -> MockResponse:
+    """OpenRouter's envelope; on /messages the same words in Anthropic's envelope (OR-SPEC createMessages)."""
+    return messages.render_error(call, exc) if _messages(call) else render_error(call, exc)
+
+
 PROVIDER = Provider(
     facts=registry.provider("openrouter"),
-    operations=OPERATIONS,
+    operations=OPERATIONS | responses.OPERATIONS | messages.OPERATIONS,
     load=OpenRouterState.load,
     authenticate=authenticate,
-    render_error=render_error,
+    render_error=render,
     faults=FAULTS,
-    quirks=QUIRKS,
+    quirks=QUIRKS + messages.QUIRKS,
 )
