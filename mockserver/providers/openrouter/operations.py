@@ -9,7 +9,7 @@ from mockserver.engine.call import Call, Operation
 from mockserver.engine.journal import mask_secret
 from mockserver.http import MockResponse, json_response
 from mockserver.providers.openai_compat import BodyRules, query_from_body, read_body, sse_response
-from mockserver.providers.openrouter import documents, router
+from mockserver.providers.openrouter import documents, reasoning, router
 from mockserver.providers.openrouter.errors import BASE_HEADERS, error
 from mockserver.providers.openrouter.stream import stream_events
 from mockserver.providers.openrouter.usage import usage_of
@@ -81,8 +81,9 @@ def _remember(call: Call, gen_id: str, served: documents.Served, reply: Reply, s
 def _chat_query(call: Call, body: dict[str, Any]) -> ChatQuery:
     assert call.model is not None
     documents.route(call.model, body)  # routing options that leave no endpoint: 404 before anything is generated
-    documents.check_parameters(call.model, body)
-    return query_from_body(body, "openrouter", "chat_completions", call.model.id, call.model.family)
+    query = query_from_body(body, "openrouter", "chat_completions", call.model.id, call.model.family)
+    query.thinking = reasoning.thinking_of(call.model, body, query.messages)
+    return query
 
 
 def _chat_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
@@ -152,13 +153,14 @@ def list_endpoints(call: Call) -> MockResponse:
     if model is None:
         raise error(404, "Model not found", metadata={"error_type": "not_found"}, user=False)
     entry = model.entry
+    endpoints = entry["mock"]["endpoints"]
     data = {
         "id": entry["id"],
         "name": entry["name"],
         "created": entry["created"],
         "description": entry["description"][:200] + "...",
         "architecture": entry["architecture"],
-        "endpoints": [ep | {"model_id": entry["id"], "model_name": entry["name"]} for ep in entry["mock"]["endpoints"]],
+        "endpoints": [router.public(e) | {"model_id": entry["id"], "model_name": entry["name"]} for e in endpoints],
     }
     return json_response(200, {"data": data}, BASE_HEADERS)
 
