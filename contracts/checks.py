@@ -82,6 +82,7 @@ SSE_EMPTY = check("sse.empty", "the stream holds at least one data chunk")
 STREAM_ID = check("stream.id", "every chunk carries the same id")
 STREAM_FINISH = check("stream.finish-reason", "at most one finish_reason per choice index; no content after it")
 STREAM_USAGE_LAST = check("stream.usage-last", "the usage chunk is the last data chunk before [DONE]")
+STREAM_REASONING = check("stream.reasoning-first", "reasoning deltas come before the first content delta of a choice")
 STREAM_ERROR_LAST = check("stream.error-last", "a mid-stream error chunk is the last data chunk")
 
 # AWS event streams (Bedrock).

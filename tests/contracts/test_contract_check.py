@@ -19,7 +19,9 @@ PROVIDERS = ("openrouter", "aimlapi", "bedrock")
 _OPENAI_STYLE = {"example:models", "example:chat", "example:chat-stream", "example:tools",
                  "example:error-invalid-param", "example:error-no-key"}  # fmt: skip
 EXAMPLES = {
-    "openrouter": _OPENAI_STYLE | {"example:fault-429", "example:mid-stream-error"},
+    "openrouter": _OPENAI_STYLE | {"example:fault-429", "example:mid-stream-error", "example:models-count",
+                                   "example:reasoning", "example:reasoning-stream", "example:routing-sort",
+                                   "example:error-no-endpoints"},
     "aimlapi": _OPENAI_STYLE | {"example:fault-403"},
     "bedrock": {"example:invoke", "example:invoke-stream", "example:converse", "example:converse-stream",
                 "example:converse-tools", "example:error-invalid-param", "example:error-bare-model-id",
@@ -78,7 +80,7 @@ def test_same_seed_same_requests_and_report(mock_url: str, tmp_path: Path) -> No
     assert [r["request"] for r in other["results"]] != [r["request"] for r in first["results"]]
 
 
-@pytest.mark.parametrize(("budget", "examples", "properties"), [(3, 3, 0), (10, 8, 2)])
+@pytest.mark.parametrize(("budget", "examples", "properties"), [(3, 3, 0), (16, 13, 3)])
 def test_budget_caps_requests(mock_url: str, tmp_path: Path, budget: int, examples: int, properties: int) -> None:
     code, report, _ = _check(tmp_path, "openrouter", mock_url + MOUNTS["openrouter"], "--max-requests", str(budget))
     assert code == 0

@@ -98,7 +98,8 @@ def routed_capabilities(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     cells = {feature: {"supported": param in params, "source": source.format(f"supported_parameters {param!r}")}
              for feature, param in _ROUTED.items()}  # fmt: skip
     # Listed for `mockserver capabilities`; never refused: a model without it ignores the reasoning fields.
-    cells["reasoning"] = {"supported": "reasoning" in params, "source": source.format("supported_parameters 'reasoning'")}
+    reasoning = source.format("supported_parameters 'reasoning'")
+    cells["reasoning"] = {"supported": "reasoning" in params, "source": reasoning}
     images = "image" in (entry.get("architecture") or {}).get("input_modalities", [])
     cells["vision"] = {"supported": images, "source": source.format("architecture.input_modalities")}
     return cells
