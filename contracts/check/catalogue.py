@@ -87,6 +87,9 @@ def examples(target: Target) -> list[Case]:
             # Out of credits is 403, not 402 (AIML-DOCS; wire-contracts §2.5).
             Case("example:fault-403", "chat_completions", _chat(m, "Hi."), status=403,
                  headers={"x-mock-fault": "403"}, mock_only=True),
+            # Llama 4 retired in 2026 (issue 13): the mock's aimlapi.llama4 quirk answers as for a retired model.
+            Case("example:retired-model", "chat_completions", _chat(m, "Hi."), status=404,
+                 headers={"x-mock-quirk": "aimlapi.llama4=retired"}, mock_only=True),
         ]  # fmt: skip
     invoke = {**base_request("bedrock", "invoke-request", "Say hello."), "max_gen_len": 64, "temperature": 0.5}
     converse = {"messages": [{"role": "user", "content": [{"text": "Count to three."}]}],

@@ -22,7 +22,7 @@ EXAMPLES = {
     "openrouter": _OPENAI_STYLE | {"example:fault-429", "example:mid-stream-error", "example:models-count",
                                    "example:reasoning", "example:reasoning-stream", "example:routing-sort",
                                    "example:error-no-endpoints"},
-    "aimlapi": _OPENAI_STYLE | {"example:fault-403"},
+    "aimlapi": _OPENAI_STYLE | {"example:fault-403", "example:retired-model"},
     "bedrock": {"example:invoke", "example:invoke-stream", "example:converse", "example:converse-stream",
                 "example:converse-tools", "example:error-invalid-param", "example:error-bare-model-id",
                 "example:fault-throttling", "example:stream-fault"},
