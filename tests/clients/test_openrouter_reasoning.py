@@ -159,6 +159,15 @@ def test_reasoning_cannot_be_switched_off_on_a_mandatory_model(client: OpenAI) -
     assert ask(client, NEMOTRON, THINK_ON, reasoning={"enabled": False})["choices"][0]["message"]["reasoning"] is None
 
 
+def test_reasoning_effort_and_reasoning_effort_must_agree(client: OpenAI) -> None:
+    same = ask(client, R1, ASK, reasoning_effort="low", reasoning={"effort": "low"})
+    assert same["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model=R1, messages=ASK,  # type: ignore[arg-type]
+                                       extra_body={"reasoning_effort": "low", "reasoning": {"effort": "high"}})
+    assert caught.value.body["metadata"]["param"] == "reasoning_effort"
+
+
 def test_a_model_without_reasoning_ignores_the_controls(client: OpenAI) -> None:
     document = ask(client, MAVERICK, ASK, reasoning={"effort": "high"}, include_reasoning=True)
     assert document["choices"][0]["message"]["reasoning"] is None

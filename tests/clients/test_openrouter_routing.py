@@ -139,6 +139,22 @@ def test_constraints_that_leave_nothing_are_constraint_filtered(
     assert error["availability"]["constraint"]["field"] == field
 
 
+def test_require_parameters_step_checks_the_endpoints() -> None:
+    from mockserver.config import MockConfig
+    from mockserver.errors import ProviderError
+    from mockserver.providers.openrouter import documents
+    from mockserver.providers.openrouter.errors import UNHANDLED_PARAMETERS
+    from mockserver.providers.openrouter.provider import PROVIDER
+
+    maverick = PROVIDER.load(MockConfig()).catalogue.get(MAVERICK)
+    assert maverick is not None
+    documents.check_parameters(maverick, {"logprobs": True, "provider": {"require_parameters": True}})  # DeepInfra
+    with pytest.raises(ProviderError) as caught:  # only Parasail, which lacks logprobs
+        documents.check_parameters(maverick, {"logprobs": True,
+                                              "provider": {"require_parameters": True, "only": ["parasail"]}})
+    assert (caught.value.status, caught.value.message) == (404, UNHANDLED_PARAMETERS)
+
+
 def test_model_fallbacks_still_route(client: OpenAI) -> None:
     raw = client.chat.completions.with_raw_response.create(model="meta-llama/llama-5", messages=HELLO,  # type: ignore[arg-type]
                                                            extra_body={"models": ["meta-llama/llama-5", SCOUT],

@@ -22,6 +22,7 @@ __all__ = [
     "OpenRouterState",
     "Served",
     "app_of",
+    "check_parameters",
     "completion_document",
     "generation_id",
     "generation_record",
@@ -169,6 +170,12 @@ def route(model: Model, body: Mapping[str, Any]) -> router.Selection:
     # [obs] anomalyco/opencode#1558 (provider.order ["groq"] with allow_fallbacks false: "No endpoints found for
     # moonshotai/kimi-k2"); the trailing period and user_id as in a 2025 capture of the same 404 (a codex log)
     raise error(404, f"No endpoints found for {asked}.", availability=gone, routing=routing)
+
+
+def check_parameters(model: Model, body: Mapping[str, Any]) -> None:
+    """``provider.require_parameters``: unsupported parameters are ignored unless it is set (OR-DOCS
+    provider-selection.mdx). Checked per endpoint by ``route``; this step stays for operations that call it."""
+    route(model, body)
 
 
 def completion_document(gen_id: str, created: int, served: Served, reply: Reply) -> dict[str, Any]:

@@ -35,6 +35,11 @@ def _settings(body: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(body.get("reasoning_effort"), str):
         merged["effort"] = body["reasoning_effort"]
     given = body.get("reasoning")
+    if isinstance(given, Mapping) and given.get("effort") and merged.get("effort") not in (None, given["effort"]):
+        # OR-SPEC ChatRequest.reasoning_effort: "Cannot be used simultaneously with reasoning.effort if they
+        # differ"; the 400's wording is the mock's own (no capture found).
+        raise error(400, "Invalid request: reasoning_effort and reasoning.effort differ; send one of them",
+                    metadata={"error_type": "invalid_request", "param": "reasoning_effort"})  # fmt: skip
     if isinstance(given, Mapping):
         merged |= {k: v for k, v in given.items() if v is not None}
         merged.setdefault("enabled", True)  # "Default: inferred from `effort` or `max_tokens`"
