@@ -86,6 +86,7 @@ TYPED_ORDER = check("events.order", "typed events come in their documented order
 TYPED_SEQUENCE = check("events.sequence", "sequence_number counts 0, 1, 2, ... (Responses streams)")
 TYPED_CONSISTENT = check("events.consistent", "ids, indexes and done texts agree with the events before them")
 TYPED_NAME = check("events.name", "each `event:` line names its data's type (Messages streams)")
+STREAM_REASONING = check("stream.reasoning-first", "reasoning deltas come before the first content delta of a choice")
 STREAM_ERROR_LAST = check("stream.error-last", "a mid-stream error chunk is the last data chunk")
 
 # AWS event streams (Bedrock).

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                      "AWS_BEARER_TOKEN_BEDROCK or AWS credentials")  # fmt: skip
     run.add_argument("--model", help="model id (default: Llama 4 Maverick for the provider)")
     run.add_argument("--region", help="AWS region for Bedrock SigV4 (default: AWS_REGION or us-east-1)")
-    run.add_argument("--max-requests", type=int, default=20, help="request budget; live calls cost money (20)")
+    run.add_argument("--max-requests", type=int, default=30, help="request budget; live calls cost money (30)")
     run.add_argument("--seed", type=int, default=0, help="seed for the generated requests (0)")
     run.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
     run.add_argument("--report", type=Path, help="write the JSON report here")

@@ -21,6 +21,7 @@ from contracts.checks import (
     STREAM_ERROR_LAST,
     STREAM_FINISH,
     STREAM_ID,
+    STREAM_REASONING,
     STREAM_USAGE_LAST,
     UNKNOWN_FIELD,
     Severity,
@@ -69,6 +70,7 @@ def _chunk_sequence(provider: str, chunks: list[tuple[int, dict[str, Any]]]) -> 
     found: list[Violation] = []
     first_id = chunks[0][1].get("id") if chunks else None
     finished: dict[int, tuple[str, int]] = {}
+    answered: dict[int, int] = {}
     for n, (i, chunk) in enumerate(chunks):
         last = n == len(chunks) - 1
         if chunk.get("id") != first_id:
@@ -83,9 +85,23 @@ def _chunk_sequence(provider: str, chunks: list[tuple[int, dict[str, Any]]]) -> 
         for c, choice in enumerate(chunk.get("choices") or []):
             if isinstance(choice, dict):
                 found.extend(_finish(finished, choice, f"$[{i}].choices[{c}]", i, has_usage))
+                found.extend(_reasoning_order(answered, choice, f"$[{i}].choices[{c}]", i))
     if provider == "openrouter" and chunks and all(c.get("usage") is None for _, c in chunks):
         found.append(STREAM_USAGE_LAST("$", "no usage chunk (OpenRouter always sends one)", Severity.WARNING))
     return found
+
+
+def _reasoning_order(answered: dict[int, int], choice: dict[str, Any], at: str, i: int) -> list[Violation]:
+    """A thinking model reasons, then answers: OR-DOCS reasoning-tokens.mdx §Streaming Response ([obs] pydantic-ai
+    test_openrouter_stream_with_reasoning.yaml, the reasoning chunk before the first content)."""
+    delta, index = choice.get("delta"), choice.get("index")
+    if not isinstance(delta, dict) or not isinstance(index, int):
+        return []
+    if delta.get("content"):
+        answered.setdefault(index, i)
+    elif (delta.get("reasoning") or delta.get("reasoning_details")) and index in answered:
+        return [STREAM_REASONING(f"{at}.delta", f"reasoning after the first content on $[{answered[index]}]")]
+    return []
 
 
 def _finish(

@@ -182,6 +182,7 @@ PROVIDERS: tuple[Provider, ...] = (
                 _MESSAGES_STREAM, error="messages-error"),
             _Op("list_models", "GET", ("/models",), None, ("models",)),
             _Op("list_endpoints", "GET", ("/models/{author}/{slug}/endpoints",), None, ("endpoints",)),
+            _Op("count_models", "GET", ("/models/count",), None, ("models-count",)),  # OR-SPEC listModelsCount
             _Op("get_generation", "GET", ("/generation",), None, ("generation",)),
             _Op("get_key", "GET", ("/key", "/auth/key"), None, ("key",)),  # /auth/key: alias, OR-DOCS limits.mdx
             _Op("get_credits", "GET", ("/credits",), None, ("credits",)),

@@ -10,6 +10,8 @@ from contracts.targets import Target
 
 __all__ = ["Case", "examples"]
 
+# OpenRouter's reasoning model from seed 003: reasons on every request (message.reasoning, reasoning deltas first).
+_REASONING_MODEL = "microsoft/mai-ds-r1:free"
 # Llama 4 on Bedrock needs an inference profile; the bare foundation-model id is a 400 (wire-contracts §3.1).
 _BARE_MODEL = "meta.llama4-maverick-17b-instruct-v1:0"
 
@@ -98,6 +100,14 @@ def examples(target: Target) -> list[Case]:
             Case("example:mid-stream-error", "chat_completions", _chat(m, "Count to three.", stream=True),
                  headers={"x-mock-stream-fault": "2"}, mock_only=True, fault=True),
             *_doors(m),
+            # issue 13: the 2026 catalogue count, reasoning (plain and streamed), routing options and their 404
+            Case("example:models-count", "count_models", authenticated=False),
+            Case("example:reasoning", "chat_completions", _chat(_REASONING_MODEL, "Is 91 prime?", max_tokens=256)),
+            Case("example:reasoning-stream", "chat_completions",
+                 _chat(_REASONING_MODEL, "Is 91 prime?", max_tokens=256, stream=True)),
+            Case("example:routing-sort", "chat_completions", _chat(m, "Hi.", provider={"sort": "throughput"})),
+            Case("example:error-no-endpoints", "chat_completions",
+                 _chat(m, "Hi.", provider={"only": ["no-such-provider"]}), status=404),
         ]  # fmt: skip
     if target.provider == "aimlapi":
         return [
@@ -106,6 +116,9 @@ def examples(target: Target) -> list[Case]:
             # Out of credits is 403, not 402 (AIML-DOCS; wire-contracts §2.5).
             Case("example:fault-403", "chat_completions", _chat(m, "Hi."), status=403,
                  headers={"x-mock-fault": "403"}, mock_only=True),
+            # Llama 4 retired in 2026 (issue 13): the mock's aimlapi.llama4 quirk answers as for a retired model.
+            Case("example:retired-model", "chat_completions", _chat(m, "Hi."), status=404,
+                 headers={"x-mock-quirk": "aimlapi.llama4=retired"}, mock_only=True),
         ]  # fmt: skip
     invoke = {**base_request("bedrock", "invoke-request", "Say hello."), "max_gen_len": 64, "temperature": 0.5}
     converse = {"messages": [{"role": "user", "content": [{"text": "Count to three."}]}],

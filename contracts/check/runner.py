@@ -26,7 +26,7 @@ def execute(target: Target, case: Case, *, strict: bool = False) -> Result:
 def run(
     target: Target,
     *,
-    max_requests: int = 20,
+    max_requests: int = 30,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     strict: bool = False,

@@ -8,7 +8,7 @@ three providers.
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["ChatQuery", "Message", "Reply", "Tool", "ToolCall"]
+__all__ = ["ChatQuery", "Message", "Reply", "Thinking", "Tool", "ToolCall"]
 
 Finish = Literal["stop", "length", "tool_calls"]
 
@@ -33,6 +33,18 @@ class Tool:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Thinking:
+    """Reasoning the provider decided this request gets (the model reasons, and how much), in neutral terms."""
+
+    effort: str = "medium"
+    """``minimal`` ... ``max`` (OpenRouter's ReasoningEffort scale), how long the reasoning runs."""
+    budget: int | None = None
+    """At most this many reasoning tokens (OpenRouter ``reasoning.max_tokens``)."""
+    shown: bool = True
+    """False: the model reasons (and bills it) but the reasoning is left out of the answer (``exclude``)."""
+
+
 @dataclass(slots=True)
 class ChatQuery:
     """A chat request in provider-neutral terms."""
@@ -55,6 +67,8 @@ class ChatQuery:
     """The request body as parsed, for fixtures that match on raw fields."""
     features: frozenset[str] = frozenset()
     """What the request uses, in the capability matrix's terms (``behaviour/capabilities.py`` FEATURES)."""
+    thinking: Thinking | None = None
+    """Set when the model reasons on this request (the provider's query step decides; None: no reasoning)."""
 
     @property
     def last_user_text(self) -> str:
@@ -94,3 +108,15 @@ class Reply:
     """The text cut into stream deltas; joined they give ``text``."""
     fixture: str | None = None
     """Name of the fixture that answered, or None for a generated reply."""
+    reasoning: str = ""
+    """The model's reasoning before its answer ('' when it did not reason); in ``completion_tokens`` too."""
+    reasoning_pieces: list[str] = field(default_factory=list)
+    """The reasoning cut into stream deltas, sent before the first content delta."""
+    reasoning_tokens: int = 0
+    reasoning_shown: bool = True
+    """False: reasoned and billed, but not returned (OpenRouter ``reasoning.exclude``)."""
+
+    @property
+    def visible_reasoning(self) -> str:
+        """The reasoning a renderer shows ('' when there is none or it is excluded)."""
+        return self.reasoning if self.reasoning_shown else ""

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery, Reply, ToolCall
+from mockserver.behaviour.reasoning import reasoning_cut, think
 
 __all__ = [
     "count_tokens",
@@ -96,7 +97,7 @@ def generate_reply(query: ChatQuery, config_seed: int) -> Reply:
     if tool is not None:
         arguments = instance_from_schema(tool.parameters, rng)
         call = ToolCall(_call_id(rng), tool.name, arguments if isinstance(arguments, dict) else {})
-        return finish_reply(query, "", [call])
+        return finish_reply(query, "", [call], reasoning=think(query, query.thinking, rng) if query.thinking else "")
     if query.response_schema is not None:
         text = json.dumps(instance_from_schema(query.response_schema, rng))
     elif query.json_mode:
@@ -104,7 +105,8 @@ def generate_reply(query: ChatQuery, config_seed: int) -> Reply:
     else:
         count = rng.randint(1, 4)
         text = " ".join(rng.sample(_SENTENCES, count))
-    return finish_reply(query, text, [])
+    # Reasoning is drawn after the answer, so a reasoning request leaves the answer's words as they were.
+    return finish_reply(query, text, [], reasoning=think(query, query.thinking, rng) if query.thinking else "")
 
 
 def _tool_to_call(query: ChatQuery) -> Any:
@@ -122,8 +124,11 @@ def _call_id(rng: random.Random) -> str:
     return "call_" + "".join(rng.choice(alphabet) for _ in range(24))
 
 
-def finish_reply(query: ChatQuery, text: str, tool_calls: list[ToolCall], fixture: str | None = None) -> Reply:
-    """Apply ``stop`` and ``max_tokens`` to a reply's text and count its usage."""
+def finish_reply(
+    query: ChatQuery, text: str, tool_calls: list[ToolCall], fixture: str | None = None, reasoning: str = ""
+) -> Reply:
+    """Apply ``stop`` and ``max_tokens`` to a reply's text and count its usage; reasoning comes out of the limit
+    first (``behaviour/reasoning.py``) and is billed as output."""
     finish: Any = "tool_calls" if tool_calls else "stop"
     stop_hit = None
     for stop in query.stop:
@@ -132,15 +137,20 @@ def finish_reply(query: ChatQuery, text: str, tool_calls: list[ToolCall], fixtur
             stop_hit = stop
     if stop_hit is not None:
         text = text[: text.find(stop_hit)]
+    thought, limit = reasoning_cut(query, tokenize(reasoning))
     pieces = tokenize(text)
     completion = len(pieces) + sum(count_tokens(json.dumps(c.arguments)) + 3 for c in tool_calls)
-    if query.max_tokens is not None and completion > query.max_tokens:
-        pieces = pieces[: query.max_tokens]
+    if limit is not None and completion > limit:
+        pieces = pieces[:limit]
         text = "".join(pieces)
-        completion = query.max_tokens
+        completion = limit
         tool_calls, finish, stop_hit = [], "length", None
-    completion = max(completion, 1)  # the end-of-turn token is always generated and billed
-    return Reply(text, tool_calls, finish, prompt_tokens(query), completion, stop_hit, _group(pieces), fixture)
+    completion = max(completion + len(thought), 1)  # the end-of-turn token is always generated and billed
+    reply = Reply(text, tool_calls, finish, prompt_tokens(query), completion, stop_hit, _group(pieces), fixture)
+    if query.thinking is not None and thought:
+        reply.reasoning, reply.reasoning_pieces = "".join(thought), _group(thought)
+        reply.reasoning_tokens, reply.reasoning_shown = len(thought), query.thinking.shown
+    return reply
 
 
 def _group(pieces: list[str], size: int = 3) -> list[str]:

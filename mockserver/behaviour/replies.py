@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from mockserver.behaviour.chat import ChatQuery, Reply, ToolCall
 from mockserver.behaviour.fixtures import Fixture, FixtureStore
-from mockserver.behaviour.generate import finish_reply, generate_reply
+from mockserver.behaviour.generate import finish_reply, generate_reply, rng_for
+from mockserver.behaviour.reasoning import think
 from mockserver.errors import MockError
 from mockserver.http import MockResponse, json_response
 
@@ -27,7 +28,7 @@ def resolve_reply(store: FixtureStore, query: ChatQuery, *, strict: bool, seed: 
     if fixture is not None:
         if fixture.response is not None:
             return Answer(None, _recorded(fixture), fixture.name)
-        return Answer(_from_fixture(query, fixture), None, fixture.name)
+        return Answer(_from_fixture(query, fixture, seed), None, fixture.name)
     if strict:
         closest = [{"fixture": f.name, "failed": reasons} for f, reasons in store.closest(query)]
         hint = (
@@ -46,13 +47,17 @@ def resolve_reply(store: FixtureStore, query: ChatQuery, *, strict: bool, seed: 
     return Answer(generate_reply(query, seed))
 
 
-def _from_fixture(query: ChatQuery, fixture: Fixture) -> Reply:
+def _from_fixture(query: ChatQuery, fixture: Fixture, seed: int) -> Reply:
     spec = fixture.reply or {}
+    # A fixture's `reasoning` is used when the model reasons on this request; without one, it is generated.
+    thought = str(spec.get("reasoning") or "")
+    if query.thinking is not None and not thought:
+        thought = think(query, query.thinking, rng_for(query, seed))
     calls = [
         ToolCall(str(c.get("id", f"call_{fixture.name[-8:]}{i}")), str(c["name"]), dict(c.get("arguments", {})))
         for i, c in enumerate(spec.get("tool_calls", []))
     ]
-    reply = finish_reply(query, str(spec.get("content", "")), calls, fixture.name)
+    reply = finish_reply(query, str(spec.get("content", "")), calls, fixture.name, thought)
     usage = spec.get("usage", {})
     reply.prompt_tokens = int(usage.get("prompt_tokens", reply.prompt_tokens))
     reply.completion_tokens = int(usage.get("completion_tokens", reply.completion_tokens))

@@ -68,6 +68,8 @@ def shape_problem(reply: Any, response: Any) -> str | None:
         return _response_problem(response)
     if not isinstance(reply, dict) or not isinstance(reply.get("content", ""), str):
         return "`reply` is an object with an optional string `content`"
+    if not isinstance(reply.get("reasoning", ""), str):
+        return "`reply.reasoning` is a string (the reasoning a reasoning model shows before `content`)"
     calls = reply.get("tool_calls", [])
     if not isinstance(calls, list) or not all(
         isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("arguments", {}), dict)

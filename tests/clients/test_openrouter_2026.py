@@ -18,6 +18,7 @@ from mockserver.inprocess import mock_openrouter
 MAVERICK, FREE = "meta-llama/llama-4-maverick", "meta-llama/llama-4-maverick:free"
 HELLO = [{"role": "user", "content": "Hello"}]
 OPT_IN = {"X-OpenRouter-Metadata": "enabled"}
+MAVERICK_PROVIDERS = ["DeepInfra", "Novita", "Parasail", "DigitalOcean", "Google Vertex"]  # catalogue order
 
 
 def url(server: Any) -> str:
@@ -150,11 +151,12 @@ def test_unknown_model_is_model_not_found(client: OpenAI) -> None:
     ("model", "provider", "message"),
     [
         (MAVERICK, {"only": ["azure"]}, "No allowed providers are available for the selected model. Providers "
-         f"serving {MAVERICK}: deepinfra, but your request's provider.only preference permits only: azure."),
+         f"serving {MAVERICK}: deepinfra, digitalocean, google-vertex, novita, parasail, but your request's "
+         "provider.only preference permits only: azure."),
         (FREE, {"only": ["deepinfra", "groq"]}, "No allowed providers are available for the selected model. "
          f"Providers serving {FREE}: chutes, but your request's provider.only preference permits only: deepinfra, "
          "groq."),
-        (MAVERICK, {"ignore": ["deepinfra"]}, f"No endpoints found for {MAVERICK}."),
+        (FREE, {"ignore": ["chutes"]}, f"No endpoints found for {FREE}."),
         (MAVERICK, {"only": ["DeepInfra"], "ignore": ["deepinfra/fp8"]}, f"No endpoints found for {MAVERICK}."),
         (MAVERICK, {"order": ["groq"], "allow_fallbacks": False}, f"No endpoints found for {MAVERICK}."),
     ],
@@ -184,8 +186,8 @@ def test_routing_with_an_endpoint_left_is_served(client: OpenAI, provider: dict)
 
 def test_legacy_completions_route_too(server: Any) -> None:
     response = httpx.post(f"{url(server)}/completions", headers={"Authorization": "Bearer k"},
-                          json={"model": MAVERICK, "prompt": "Hi", "provider": {"ignore": ["deepinfra"]}})  # fmt: skip
-    assert response.status_code == 404 and response.json()["error"]["message"] == f"No endpoints found for {MAVERICK}."
+                          json={"model": FREE, "prompt": "Hi", "provider": {"ignore": ["chutes"]}})  # fmt: skip
+    assert response.status_code == 404 and response.json()["error"]["message"] == f"No endpoints found for {FREE}."
 
 
 # -- openrouter_metadata (opt-in) ---------------------------------------------------------------------------------
@@ -196,9 +198,10 @@ def test_legacy_completions_route_too(server: Any) -> None:
 def test_router_metadata_on_a_response_when_opted_in(server: Any, header: dict[str, str]) -> None:
     body = post(server, {"model": MAVERICK, "messages": HELLO}, **header).json()
     assert body["openrouter_metadata"] == {
-        "requested": MAVERICK, "strategy": "direct", "region": None, "summary": "available=1, selected=DeepInfra",
+        "requested": MAVERICK, "strategy": "direct", "region": None, "summary": "available=5, selected=DeepInfra",
         "attempt": 1, "is_byok": False,
-        "endpoints": {"total": 1, "available": [{"provider": "DeepInfra", "model": MAVERICK, "selected": True}]},
+        "endpoints": {"total": 5, "available": [{"provider": p, "model": MAVERICK, "selected": p == "DeepInfra"}
+                                                for p in MAVERICK_PROVIDERS]},
         "attempts": [{"provider": "DeepInfra", "model": MAVERICK, "status": 200}]}  # fmt: skip
     assert errors("chat-response", body) == []
 
@@ -211,14 +214,15 @@ def test_no_router_metadata_unless_enabled(server: Any, header: dict[str, str]) 
 def test_router_metadata_on_the_final_stream_chunk(server: Any) -> None:
     found = chunks(post(server, {"model": MAVERICK, "messages": HELLO, "stream": True}, **OPT_IN).text)
     assert [("openrouter_metadata" in c) for c in found] == [False] * (len(found) - 1) + [True]
-    assert found[-1]["openrouter_metadata"]["summary"] == "available=1, selected=DeepInfra"
+    assert found[-1]["openrouter_metadata"]["summary"] == "available=5, selected=DeepInfra"
 
 
 def test_router_metadata_on_routed_errors_only(server: Any) -> None:
     no_endpoint = post(server, {"model": MAVERICK, "messages": HELLO, "provider": {"only": ["azure"]}}, **OPT_IN)
     routing = no_endpoint.json()["openrouter_metadata"]
-    assert routing["attempt"] == 0 and routing["summary"] == "available=1"
-    assert routing["endpoints"]["available"] == [{"provider": "DeepInfra", "model": MAVERICK, "selected": False}]
+    assert routing["attempt"] == 0 and routing["summary"] == "available=5"
+    assert routing["endpoints"]["available"] == [{"provider": p, "model": MAVERICK, "selected": False}
+                                                 for p in MAVERICK_PROVIDERS]  # fmt: skip
     upstream = post(server, {"model": MAVERICK, "messages": HELLO}, **OPT_IN, **{"x-mock-fault": "502"}).json()
     assert upstream["openrouter_metadata"]["attempts"] == [{"provider": "DeepInfra", "model": MAVERICK,
                                                             "status": 502}]  # fmt: skip

@@ -23,8 +23,10 @@ EXAMPLES = {
                                    "example:responses-stream-tools", "example:responses-stateless",
                                    "example:responses-mid-stream-error", "example:messages",
                                    "example:messages-stream-tools", "example:messages-error-invalid-param",
-                                   "example:messages-mid-stream-error"},
-    "aimlapi": _OPENAI_STYLE | {"example:fault-403"},
+                                   "example:messages-mid-stream-error", "example:models-count",
+                                   "example:reasoning", "example:reasoning-stream", "example:routing-sort",
+                                   "example:error-no-endpoints"},
+    "aimlapi": _OPENAI_STYLE | {"example:fault-403", "example:retired-model"},
     "bedrock": {"example:invoke", "example:invoke-stream", "example:converse", "example:converse-stream",
                 "example:converse-tools", "example:error-invalid-param", "example:error-bare-model-id",
                 "example:fault-throttling", "example:stream-fault"},
@@ -61,15 +63,15 @@ def test_faithful_mock_passes_with_exit_0(
     code, report, junit = _check(tmp_path, provider, mock_url + MOUNTS[provider])
     out, err = capsys.readouterr()
     assert code == 0, out
-    assert report["passed"] and report["requests_sent"] == 20 == len(report["results"])
+    assert report["passed"] and report["requests_sent"] == 30 == len(report["results"])
     examples = {r["name"] for r in report["results"] if r["name"].startswith("example:")}
     assert examples == EXAMPLES[provider]  # this provider's examples, every one of them, and no other's
     assert report["summary"]["examples"] == len(EXAMPLES[provider])
-    assert report["summary"]["properties"] == 20 - len(EXAMPLES[provider])  # the rest of the budget
+    assert report["summary"]["properties"] == 30 - len(EXAMPLES[provider])  # the rest of the budget
     assert any(r["label"] for r in report["results"])  # invalid property cases say what they break
     suite = ET.fromstring(junit)
-    assert (suite.get("tests"), suite.get("failures")) == ("20", "0")
-    assert "no drift" in out and "[ 20/20]" in err  # summary on stdout, progress on stderr
+    assert (suite.get("tests"), suite.get("failures")) == ("30", "0")
+    assert "no drift" in out and "[ 30/30]" in err  # summary on stdout, progress on stderr
 
 
 def test_same_seed_same_requests_and_report(mock_url: str, tmp_path: Path) -> None:
@@ -82,7 +84,7 @@ def test_same_seed_same_requests_and_report(mock_url: str, tmp_path: Path) -> No
     assert [r["request"] for r in other["results"]] != [r["request"] for r in first["results"]]
 
 
-@pytest.mark.parametrize(("budget", "examples", "properties"), [(3, 3, 0), (18, 16, 2)])
+@pytest.mark.parametrize(("budget", "examples", "properties"), [(3, 3, 0), (23, 21, 2)])
 def test_budget_caps_requests(mock_url: str, tmp_path: Path, budget: int, examples: int, properties: int) -> None:
     code, report, _ = _check(tmp_path, "openrouter", mock_url + MOUNTS["openrouter"], "--max-requests", str(budget))
     assert code == 0

@@ -109,7 +109,7 @@ def test_openrouter_routes_on_the_matrix(tmp_path: Path) -> None:
 
 def test_aimlapi_refuses_tools_for_a_model_without_functions(tmp_path: Path) -> None:
     def no_functions(entry: dict[str, Any]) -> None:
-        entry["features"] = [f for f in entry["features"] if not f.endswith(".function")]
+        entry["capabilities"] = [c for c in entry["capabilities"] if c != "tools"]
 
     tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
     with mock_aimlapi(core=MockCore(MockConfig(fixtures_dir=_edited(tmp_path, "aimlapi", no_functions)))):

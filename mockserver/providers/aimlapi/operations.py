@@ -7,7 +7,7 @@ from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.behaviour.validation import SchemaProblem, zod_message
 from mockserver.engine.call import Call, Operation
 from mockserver.http import MockResponse, json_response
-from mockserver.providers.aimlapi import documents
+from mockserver.providers.aimlapi import documents, listing
 from mockserver.providers.aimlapi.errors import body_error, error
 from mockserver.providers.openai_compat import BodyRules, Catalogue, query_from_body, read_body, sse_response
 
@@ -39,6 +39,9 @@ def _model(call: Call, body: dict[str, Any]) -> Model:
     if model is None:
         options = " | ".join(f"'{m}'" for m in catalogue.models)
         raise body_error(f"Invalid enum value. Expected {options}, received '{body['model']}' at \"model\"")
+    if call.quirk("aimlapi.llama4") == "retired" and listing.retired(model):
+        # wire-contracts 2.5: AI/ML API's docs have a "404 Model is deprecated" page; its body wording is assumed.
+        raise error(404, "Model is deprecated")
     return model
 
 
@@ -59,8 +62,15 @@ def _render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
 
 
 def list_models(call: Call) -> MockResponse:
-    """GET /v1/models: no key needed (AIML-DOCS complete-model-list.md)."""
-    return json_response(200, {"object": "list", "data": call.state.public()})
+    """GET /v1/models: no key needed; filters and ``include`` in ``listing.py``; an ETag, and 304 for a matching
+    ``If-None-Match`` (AIML-DOCS complete-model-list.md §Caching)."""
+    retired = call.quirk("aimlapi.llama4") == "retired"
+    document = listing.listing(call.state.models, call.request, style=call.quirk("aimlapi.models"),
+                               hide_retired=retired)  # fmt: skip
+    tag = listing.etag(document)
+    if call.request.header("if-none-match") == tag:
+        return MockResponse(304, {"etag": tag})
+    return json_response(200, document, {"etag": tag})
 
 
 OPERATIONS = {

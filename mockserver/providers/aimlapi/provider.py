@@ -35,6 +35,21 @@ QUIRKS = (
         "shape stays the default: the only later observation is one third-party probe file",
     ),
     Quirk(
+        "aimlapi.models",
+        ("2026", "2025"),
+        "AIML-DOCS 2026-08-21 service-endpoints/complete-model-list.md, models.json; [3p] model-discovery clients "
+        "parsing `features` (e.g. openai/chat-completion.function) in 2025-26 code",
+        "GET /v1/models items: 2026 {id, info, type, aliases, tags} with include=pricing,modalities,capabilities; "
+        "2025 the same identity with a `features` list",
+    ),
+    Quirk(
+        "aimlapi.llama4",
+        ("served", "retired"),
+        "research/peers.md and issue 13: AI/ML API removed the Llama 4 pages as deprecated (Scout 2026-02-17, "
+        "Maverick 2026-04-03); wire-contracts 2.5: a '404 Model is deprecated' docs page (body wording assumed)",
+        "Llama 4 on AI/ML API: served as documented until 2026, or retired (a 404 for chat, gone from /v1/models)",
+    ),
+    Quirk(
         "aimlapi.done",
         ("on", "off"),
         "wire-contracts 2.4: the published transcript shows no data: [DONE] (possibly trimmed)",
@@ -59,23 +74,24 @@ def load(config: MockConfig) -> Catalogue:
     )
 
 
-# AI/ML API lists each model's features in its catalogue (AIML-DOCS complete-model-list.md: `features`).
+# AI/ML API lists each model's capabilities in its catalogue (AIML-DOCS 2026-08-21 complete-model-list.md,
+# `?include=capabilities`: streaming, structured_output, tools, vision, ...).
 _FEATURES = {
-    "vision": "openai/chat-completion.vision",
-    "tools": "openai/chat-completion.function",
-    "tool_choice.auto": "openai/chat-completion.function",
-    "tool_choice.any": "openai/chat-completion.function",
-    "tool_choice.tool": "openai/chat-completion.function",
-    "streaming": "openai/chat-completion.stream",
-    "response_format.json_object": "openai/chat-completion.response-format",
-    "response_format.json_schema": "openai/chat-completion.response-format",
+    "vision": "vision",
+    "tools": "tools",
+    "tool_choice.auto": "tools",
+    "tool_choice.any": "tools",
+    "tool_choice.tool": "tools",
+    "streaming": "streaming",
+    "response_format.json_object": "structured_output",
+    "response_format.json_schema": "structured_output",
 }
 
 
 def listed_capabilities(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Capability rows from the entry's own ``features`` list, as AI/ML API serves it."""
-    listed = set(entry.get("features") or [])
-    source = "AI/ML API GET /models features {!r} (fixtures/aimlapi/models.json)"
+    """Capability rows from the entry's own ``capabilities`` list, as AI/ML API serves it."""
+    listed = set(entry.get("capabilities") or [])
+    source = "AI/ML API GET /v1/models?include=capabilities {!r} (fixtures/aimlapi/models.json)"
     return {
         feature: {"supported": name in listed, "source": source.format(name)} for feature, name in _FEATURES.items()
     }

@@ -13,8 +13,8 @@ from mockserver.config import MockConfig
 from mockserver.engine.call import Call
 from mockserver.http import MockRequest
 from mockserver.providers.openai_compat import Catalogue, load_catalogue, message_of
-from mockserver.providers.openrouter import router
-from mockserver.providers.openrouter.errors import availability, error, no_endpoints
+from mockserver.providers.openrouter import reasoning, router
+from mockserver.providers.openrouter.errors import UNHANDLED_PARAMETERS, availability, error
 from mockserver.providers.openrouter.usage import usage_of
 
 __all__ = [
@@ -87,7 +87,7 @@ class OpenRouterState:
 
 # What OpenRouter routes on: a request using one of these with no endpoint of the model supporting it is a 404
 # "No endpoints found that support ..." (providers/openrouter/errors.py); other parameters are ignored unless
-# provider.require_parameters (check_parameters below).
+# provider.require_parameters (router.select, per endpoint).
 _ROUTED = {"tools": "tools", "tool_choice.auto": "tool_choice", "tool_choice.any": "tool_choice",
            "tool_choice.tool": "tool_choice", "streaming_tools": "tools"}  # fmt: skip
 
@@ -98,6 +98,9 @@ def routed_capabilities(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     params = set(entry.get("supported_parameters") or [])
     cells = {feature: {"supported": param in params, "source": source.format(f"supported_parameters {param!r}")}
              for feature, param in _ROUTED.items()}  # fmt: skip
+    # Listed for `mockserver capabilities`; never refused: a model without it ignores the reasoning fields.
+    reasoning = source.format("supported_parameters 'reasoning'")
+    cells["reasoning"] = {"supported": "reasoning" in params, "source": reasoning}
     images = "image" in (entry.get("architecture") or {}).get("input_modalities", [])
     cells["vision"] = {"supported": images, "source": source.format("architecture.input_modalities")}
     return cells
@@ -125,6 +128,16 @@ def pick_model(catalogue: Catalogue, body: dict[str, Any]) -> Model:
     raise error(400, f"{wanted[0]} is not a valid model ID", availability=unknown)
 
 
+# excluded_by -> the words of the data policy in the privacy_restricted message (errors-and-debugging.mdx example:
+# "(zero data retention)"; "(training opt-out)" follows the same table's wording of the other policy).
+_POLICIES = {"data_policy:zdr": "zero data retention", "data_policy:training": "training opt-out"}
+_CONSTRAINTS = {
+    "quantization": "no endpoint serves the quantizations in provider.quantizations",
+    "max_price": "every endpoint costs more than provider.max_price",
+    "require_parameters": "no endpoint supports every parameter sent (provider.require_parameters)",
+}
+
+
 def route(model: Model, body: Mapping[str, Any]) -> router.Selection:
     """The endpoint that serves the request, or OpenRouter's 404 when the routing options leave none."""
     selection = router.select(model, body)
@@ -132,8 +145,23 @@ def route(model: Model, body: Mapping[str, Any]) -> router.Selection:
         return selection
     asked = router.requested(body, model)
     serving = sorted({router.slug(e).split("/")[0] for e in selection.endpoints})  # base slugs, e.g. deepinfra
-    gone = availability("no_endpoints", [asked], affected_providers=serving, excluded_by=["allowed_providers"])
     routing = router.failure_metadata(model, asked=asked)
+    excluded = list(selection.excluded_by)
+    if selection.refused_by == "privacy":
+        # OR-DOCS api_reference/errors-and-debugging.mdx §Availability codes: privacy_restricted, and its example
+        gone = availability("privacy_restricted", [asked], affected_providers=serving, excluded_by=excluded)
+        raise error(404, f"No endpoints for {asked} match your data policy ({_POLICIES[excluded[0]]}). Adjust at "
+                         "https://openrouter.ai/settings/privacy.", availability=gone, routing=routing)  # fmt: skip
+    if selection.refused_by == "constraint":
+        # §Availability codes: constraint_filtered with constraint{field, detail}. The require_parameters message is
+        # observed (errors.UNHANDLED_PARAMETERS, no user_id); the others' wording is the mock's own (none captured).
+        name, detail = excluded[0], _CONSTRAINTS[excluded[0]]
+        gone = availability("constraint_filtered", [asked], affected_providers=serving, excluded_by=excluded,
+                            constraint={"field": name, "detail": detail})  # fmt: skip
+        observed = name == "require_parameters"
+        words = UNHANDLED_PARAMETERS if observed else f"No endpoints found for {asked}: {detail}."
+        raise error(404, words, availability=gone, routing=routing, user=not observed)
+    gone = availability("no_endpoints", [asked], affected_providers=serving, excluded_by=excluded)
     if selection.refused_by == "only":
         # OR-DOCS guides/features/router-metadata.mdx §No Providers Available (404), worded for provider.only
         raise error(404, f"No allowed providers are available for the selected model. Providers serving {asked}: "
@@ -144,36 +172,10 @@ def route(model: Model, body: Mapping[str, Any]) -> router.Selection:
     raise error(404, f"No endpoints found for {asked}.", availability=gone, routing=routing)
 
 
-# Request fields that are not model parameters, so never make a provider "unsupported".
-_NOT_PARAMETERS = {
-    "model",
-    "models",
-    "messages",
-    "stream",
-    "stream_options",
-    "provider",
-    "usage",
-    "user",
-    "transforms",
-    "route",
-    "metadata",
-    "plugins",
-    "session_id",
-    "trace",
-    "debug",
-    "max_completion_tokens",
-    "prompt",
-}
-
-
-def check_parameters(model: Model, body: dict[str, Any]) -> None:
-    """Unsupported parameters are ignored unless ``provider.require_parameters`` (OR-DOCS provider-selection)."""
-    if not (body.get("provider") or {}).get("require_parameters"):
-        return
-    supported = set(model.entry["supported_parameters"]) | {"structured_outputs"}
-    used = {k for k, v in body.items() if v is not None and k not in _NOT_PARAMETERS}
-    if used - supported:
-        raise no_endpoints(model)
+def check_parameters(model: Model, body: Mapping[str, Any]) -> None:
+    """``provider.require_parameters``: unsupported parameters are ignored unless it is set (OR-DOCS
+    provider-selection.mdx). Checked per endpoint by ``route``; this step stays for operations that call it."""
+    route(model, body)
 
 
 def completion_document(gen_id: str, created: int, served: Served, reply: Reply) -> dict[str, Any]:
@@ -193,14 +195,24 @@ def completion_document(gen_id: str, created: int, served: Served, reply: Reply)
                 "finish_reason": reply.finish,
                 "native_finish_reason": reply.finish,  # raw upstream value; Llama hosts say stop/length
                 "index": 0,
-                "message": message_of(reply) | {"refusal": None, "reasoning": None},
+                "message": message_of(reply) | _reasoning_fields(reply),
             }
         ],
-        "usage": usage_of(served.model, reply.prompt_tokens, reply.completion_tokens, served.usage),
+        "usage": usage_of(
+            served.model, reply.prompt_tokens, reply.completion_tokens, served.usage, reply.reasoning_tokens
+        ),
     }
     if served.metadata is not None:
         document["openrouter_metadata"] = served.metadata  # router-metadata.mdx §Response Shape
     return document
+
+
+def _reasoning_fields(reply: Reply) -> dict[str, Any]:
+    """``refusal``, ``reasoning`` (null without visible reasoning, [obs] 2026 chat cassettes) and, with reasoning,
+    ``reasoning_details`` (OR-SPEC ChatAssistantMessage; reasoning-tokens.mdx §Non-Streaming Response)."""
+    shown = reply.visible_reasoning
+    fields: dict[str, Any] = {"refusal": None, "reasoning": shown or None}
+    return fields | {"reasoning_details": reasoning.details(shown)} if shown else fields
 
 
 def app_of(request: MockRequest) -> dict[str, Any]:
@@ -229,7 +241,7 @@ def generation_record(
 ) -> dict[str, Any]:
     """What ``GET /generation?id=`` returns for a generation this mock produced (OR-SPEC GenerationResponse)."""
     model = served.model
-    usage = usage_of(model, reply.prompt_tokens, reply.completion_tokens, served.usage)
+    usage = usage_of(model, reply.prompt_tokens, reply.completion_tokens, served.usage, reply.reasoning_tokens)
     return {
         "id": gen_id,
         "upstream_id": "chatcmpl-" + gen_id[-20:],
@@ -254,7 +266,7 @@ def generation_record(
         "native_tokens_prompt": reply.prompt_tokens,
         "native_tokens_completion": reply.completion_tokens,
         "native_tokens_completion_images": 0,
-        "native_tokens_reasoning": 0,
+        "native_tokens_reasoning": reply.reasoning_tokens,
         "native_tokens_cached": 0,
         "num_media_prompt": None,
         "num_media_completion": None,

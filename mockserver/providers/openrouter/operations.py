@@ -9,8 +9,8 @@ from mockserver.engine.call import Call, Operation
 from mockserver.engine.journal import mask_secret
 from mockserver.http import MockResponse, json_response
 from mockserver.providers.openai_compat import BodyRules, query_from_body, read_body, sse_response
-from mockserver.providers.openrouter import documents, router
-from mockserver.providers.openrouter.errors import BASE_HEADERS, error
+from mockserver.providers.openrouter import documents, listing, reasoning, router
+from mockserver.providers.openrouter.errors import BASE_HEADERS, error, user_id_for
 from mockserver.providers.openrouter.stream import stream_events
 from mockserver.providers.openrouter.usage import usage_of
 
@@ -81,8 +81,9 @@ def _remember(call: Call, gen_id: str, served: documents.Served, reply: Reply, s
 def _chat_query(call: Call, body: dict[str, Any]) -> ChatQuery:
     assert call.model is not None
     documents.route(call.model, body)  # routing options that leave no endpoint: 404 before anything is generated
-    documents.check_parameters(call.model, body)
-    return query_from_body(body, "openrouter", "chat_completions", call.model.id, call.model.family)
+    query = query_from_body(body, "openrouter", "chat_completions", call.model.id, call.model.family)
+    query.thinking = reasoning.thinking_of(call.model, body, query.messages)
+    return query
 
 
 def _chat_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
@@ -142,8 +143,14 @@ def _completions_render(call: Call, query: ChatQuery, reply: Reply | None) -> Mo
 
 
 def list_models(call: Call) -> MockResponse:
-    """GET /models: public, no key needed; prices are strings in USD per token (OR-SPEC PublicPricing)."""
-    return json_response(200, {"data": call.state.catalogue.public()}, BASE_HEADERS)
+    """GET /models: public, no key needed; prices are strings in USD per token (OR-SPEC PublicPricing); the 2026
+    query filters, sort and pagination are in ``listing.py``."""
+    return json_response(200, listing.listing(call.state.catalogue.models, call.request, call.now), BASE_HEADERS)
+
+
+def count_models(call: Call) -> MockResponse:
+    """GET /models/count (OR-SPEC listModelsCount): public like /models (the mock's reading: same security)."""
+    return json_response(200, listing.count(call.state.catalogue.models, call.request), BASE_HEADERS)
 
 
 def list_endpoints(call: Call) -> MockResponse:
@@ -152,13 +159,14 @@ def list_endpoints(call: Call) -> MockResponse:
     if model is None:
         raise error(404, "Model not found", metadata={"error_type": "not_found"}, user=False)
     entry = model.entry
+    endpoints = entry["mock"]["endpoints"]
     data = {
         "id": entry["id"],
         "name": entry["name"],
         "created": entry["created"],
         "description": entry["description"][:200] + "...",
         "architecture": entry["architecture"],
-        "endpoints": [ep | {"model_id": entry["id"], "model_name": entry["name"]} for ep in entry["mock"]["endpoints"]],
+        "endpoints": [router.public(e) | {"model_id": entry["id"], "model_name": entry["name"]} for e in endpoints],
     }
     return json_response(200, {"data": data}, BASE_HEADERS)
 
@@ -194,6 +202,7 @@ def get_key(call: Call) -> MockResponse:
         "is_free_tier": False,
         "is_management_key": False,
         "is_provisioning_key": False,
+        "creator_user_id": user_id_for(call.caller or ""),  # OR-SPEC getCurrentKey 2026: required
         "expires_at": None,
         "rate_limit": {"requests": -1, "interval": "10s", "note": "This field is deprecated and safe to ignore."},
     }
@@ -216,6 +225,7 @@ OPERATIONS = {
                   render=_completions_render),
         Operation("list_models", respond=list_models, public=True),
         Operation("list_endpoints", respond=list_endpoints, public=True),
+        Operation("count_models", respond=count_models, public=True),
         Operation("get_generation", respond=get_generation),
         Operation("get_key", respond=get_key),
         Operation("get_credits", respond=get_credits),

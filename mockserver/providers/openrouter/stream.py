@@ -7,6 +7,7 @@ from mockserver.behaviour.chat import Reply
 from mockserver.http import LazyChunks
 from mockserver.providers.openai_compat import chunk_deltas, delta_count, sse_event
 from mockserver.providers.openrouter.documents import SERVICE_TIER, Served
+from mockserver.providers.openrouter.reasoning import details
 from mockserver.providers.openrouter.usage import usage_of
 
 __all__ = ["mid_stream_error", "stream_events"]
@@ -20,6 +21,20 @@ def _choice(delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
             "native_finish_reason": finish, "logprobs": None}  # fmt: skip
 
 
+def _deltas(reply: Reply) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """Reasoning deltas first, then the answer's: ``reasoning`` and ``reasoning_details`` on each, ``content`` ""
+    (OR-SPEC ChatStreamDelta; reasoning-tokens.mdx §Streaming Response; [obs] pydantic-ai
+    test_openrouter_stream_with_reasoning.yaml 2025-11: the reasoning chunk precedes content, with content "")."""
+    if reply.visible_reasoning:
+        for piece in reply.reasoning_pieces:
+            yield {"content": "", "reasoning": piece, "reasoning_details": details(piece)}, None
+    yield from chunk_deltas(reply)
+
+
+def _count(reply: Reply) -> int:
+    return delta_count(reply) + (len(reply.reasoning_pieces) if reply.visible_reasoning else 0)
+
+
 def stream_events(
     gen_id: str, created: int, served: Served, reply: Reply, fault_at: int | None = None, usage_chunk: str = "2026"
 ) -> LazyChunks:
@@ -30,7 +45,7 @@ def stream_events(
     """
     head = {"id": gen_id, "object": "chat.completion.chunk", "created": created, "model": served.model.id,
             "provider": served.provider}  # fmt: skip
-    total = delta_count(reply)
+    total = _count(reply)
     cut = fault_at is not None and fault_at < total
     sent = min(fault_at, total) if cut and fault_at is not None else total
     # OR-DOCS streaming.mdx: comment lines may precede and interleave data events; [obs] 0-17 per stream.
@@ -39,7 +54,7 @@ def stream_events(
     def events() -> Iterator[bytes]:
         yield _PROCESSING
         yield _PROCESSING
-        for index, (delta, finish) in enumerate(chunk_deltas(reply)):
+        for index, (delta, finish) in enumerate(_deltas(reply)):
             if cut and index == fault_at:
                 streamed = reply.completion_tokens * index // total  # the tokens streamed before the failure
                 yield mid_stream_error(head, served, reply.prompt_tokens, streamed)
@@ -55,7 +70,7 @@ def stream_events(
 
 
 def _final(head: dict[str, Any], served: Served, reply: Reply, usage_chunk: str) -> dict[str, Any]:
-    usage = usage_of(served.model, reply.prompt_tokens, reply.completion_tokens, served.usage)
+    usage = usage_of(served.model, reply.prompt_tokens, reply.completion_tokens, served.usage, reply.reasoning_tokens)
     # 2026 traffic repeats finish_reason on the usage chunk, keeping one choice, and adds service_tier ([obs]
     # stream-003; crmne/ruby_llm stream cassettes 2026-06: "service_tier":null after provider); 2025 traffic keeps
     # one choice with finish_reason null and no service_tier ([obs] stream-002/004/005); the docs say choices: []

@@ -18,8 +18,14 @@ from mockserver.behaviour.catalogue import Model
 __all__ = ["usage_of"]
 
 
-def usage_of(model: Model, prompt_tokens: int, completion_tokens: int, style: str = "2026") -> dict[str, Any]:
-    """Usage with ``cost`` from the catalogue's per-token prices, in 2026 wire key order ([obs] as above)."""
+def usage_of(
+    model: Model, prompt_tokens: int, completion_tokens: int, style: str = "2026", reasoning: int = 0
+) -> dict[str, Any]:
+    """Usage with ``cost`` from the catalogue's per-token prices, in 2026 wire key order ([obs] as above).
+
+    ``reasoning`` tokens are part of ``completion_tokens`` and priced as output (OR-DOCS reasoning-tokens.mdx:
+    "Reasoning tokens are considered output tokens and charged accordingly").
+    """
     prompt_raw = prompt_tokens * float(model.entry["pricing"]["prompt"])
     completion_raw = completion_tokens * float(model.entry["pricing"]["completion"])
     cost = round(prompt_raw + completion_raw, 12)
@@ -31,11 +37,11 @@ def usage_of(model: Model, prompt_tokens: int, completion_tokens: int, style: st
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
             "cost_details": {"upstream_inference_cost": None, "upstream_inference_prompt_cost": prompt_cost,
                              "upstream_inference_completions_cost": completion_cost},
-            "completion_tokens_details": {"reasoning_tokens": 0, "image_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": reasoning, "image_tokens": 0},
         }  # fmt: skip
     return counts | {
         "prompt_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0, "audio_tokens": 0, "video_tokens": 0},
         "cost_details": {"upstream_inference_cost": cost, "upstream_inference_prompt_cost": prompt_cost,
                          "upstream_inference_completions_cost": completion_cost},
-        "completion_tokens_details": {"reasoning_tokens": 0, "image_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": reasoning, "image_tokens": 0, "audio_tokens": 0},
     }  # fmt: skip
