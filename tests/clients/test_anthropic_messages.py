@@ -141,3 +141,18 @@ def test_in_process_mock_answers_the_sdk_at_openrouters_own_base_url() -> None:
         client = anthropic.Anthropic(base_url="https://openrouter.ai/api", api_key="sk-or-v1-test", max_retries=0)
         message = client.messages.create(model=MAVERICK, max_tokens=64, messages=[{"role": "user", "content": "Hello"}])
     assert message.content[0].type == "text" and message.content[0].text == HELLO
+
+
+def test_thinking_blocks_come_first_from_a_reasoning_model(client: anthropic.Anthropic) -> None:
+    """Nemotron Ultra reasons with "detailed thinking on" in the system prompt (model card, seed 003); the
+    ``thinking`` budget (OR-SPEC MessagesRequest.thinking) reads as reasoning.max_tokens."""
+    nemotron = "nvidia/llama-3.1-nemotron-ultra-253b-v1:free"
+    ask = [{"role": "user", "content": "Is 91 prime?"}]
+    with client.messages.stream(model=nemotron, max_tokens=512, system="detailed thinking on", messages=ask,
+                                thinking={"type": "enabled", "budget_tokens": 64}) as stream:  # fmt: skip
+        kinds = [(e.type, getattr(getattr(e, "content_block", None), "type", None)) for e in stream]
+        final = stream.get_final_message()
+    assert kinds.index(("content_block_start", "thinking")) < kinds.index(("content_block_start", "text"))
+    assert [block.type for block in final.content] == ["thinking", "text"]
+    quiet = client.messages.create(model=nemotron, max_tokens=512, messages=ask)  # no switch: no reasoning
+    assert [block.type for block in quiet.content] == ["text"]

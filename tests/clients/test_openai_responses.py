@@ -152,3 +152,15 @@ def test_in_process_mock_answers_at_openrouters_own_base_url() -> None:
     with mock_openrouter():
         client = OpenAI(base_url="https://openrouter.ai/api/v1", api_key="sk-or-v1-test", max_retries=0)
         assert client.responses.create(model=MAVERICK, input="Hello").output_text == HELLO
+
+
+def test_a_reasoning_model_streams_its_reasoning_item_before_the_message(client: OpenAI) -> None:
+    """MAI DS R1 always reasons (seed 003): a reasoning item, its reasoning_text deltas, then the message."""
+    events = list(client.responses.create(model="microsoft/mai-ds-r1:free", input="Is 91 prime?", stream=True))
+    kinds = [e.type for e in events]
+    assert kinds.index("response.reasoning_text.delta") < kinds.index("response.output_text.delta")
+    final = events[-1].response  # type: ignore[union-attr]
+    assert [item.type for item in final.output] == ["reasoning", "message"]
+    assert final.usage is not None and final.usage.output_tokens_details.reasoning_tokens > 0
+    plain = client.responses.create(model=MAVERICK, input="Is 91 prime?")  # Llama 4 does not reason
+    assert [item.type for item in plain.output] == ["message"]

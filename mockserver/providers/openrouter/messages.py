@@ -16,7 +16,7 @@ from mockserver.engine.call import Call, Operation
 from mockserver.errors import ProviderError
 from mockserver.http import MockResponse, json_response
 from mockserver.providers.openai_compat import query_from_body, read_body, sse_response
-from mockserver.providers.openrouter import documents, errors, operations
+from mockserver.providers.openrouter import documents, errors, operations, reasoning
 from mockserver.providers.openrouter.errors import error
 from mockserver.providers.openrouter.messages_events import message_document, message_events
 
@@ -122,6 +122,13 @@ def chat_body(body: dict[str, Any]) -> dict[str, Any]:
     for message in body["messages"]:
         _turn(message["role"], message["content"], messages)
     chat["messages"] = messages or [{"role": "user", "content": ""}]
+    thinking = body.get("thinking")
+    if isinstance(thinking, dict) and "reasoning" not in chat:  # OR-SPEC MessagesRequest.thinking: enabled (with
+        kind = thinking.get("type")  # budget_tokens), disabled or adaptive, read as the chat `reasoning` object
+        if kind == "enabled":
+            chat["reasoning"] = {"max_tokens": thinking.get("budget_tokens")}
+        elif kind in ("disabled", "adaptive"):
+            chat["reasoning"] = {"enabled": kind == "adaptive"}
     tools = [{"type": "function", "function": {"name": t["name"], "description": t.get("description") or "",
                                                "parameters": t.get("input_schema") or {}}}
              for t in body.get("tools") or [] if t.get("type") in (None, "custom")]  # fmt: skip
@@ -147,7 +154,9 @@ def _query(call: Call, body: dict[str, Any]) -> ChatQuery:
     chat = chat_body(body)
     documents.route(call.model, chat)
     documents.check_parameters(call.model, chat)
-    return query_from_body(chat, "openrouter", "create_messages", call.model.id, call.model.family)
+    query = query_from_body(chat, "openrouter", "create_messages", call.model.id, call.model.family)
+    query.thinking = reasoning.thinking_of(call.model, chat, query.messages)
+    return query
 
 
 def _render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:

@@ -13,7 +13,7 @@ from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.engine.call import Call, Operation
 from mockserver.http import MockResponse, json_response
 from mockserver.providers.openai_compat import query_from_body, read_body, sse_response
-from mockserver.providers.openrouter import documents, operations
+from mockserver.providers.openrouter import documents, operations, reasoning
 from mockserver.providers.openrouter.errors import error
 from mockserver.providers.openrouter.responses_events import response_document, response_events
 
@@ -112,7 +112,9 @@ def _query(call: Call, body: dict[str, Any]) -> ChatQuery:
     chat = chat_body(body)
     documents.route(call.model, chat)  # routing options that leave no endpoint: 404 before anything is generated
     documents.check_parameters(call.model, chat)
-    return query_from_body(chat, "openrouter", "create_responses", call.model.id, call.model.family)
+    query = query_from_body(chat, "openrouter", "create_responses", call.model.id, call.model.family)
+    query.thinking = reasoning.thinking_of(call.model, chat, query.messages)  # the chat door's rule, the same body
+    return query
 
 
 def _render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:

@@ -24,9 +24,9 @@ _KEEP_ALIVE = b": \n\n"  # [obs] the captures above: comment lines before the fi
 _DONE = b"data: [DONE]\n\n"  # OR-SPEC /responses text/event-stream x-speakeasy-sse-sentinel; [obs]
 
 
-def responses_usage(served: Served, prompt: int, completion: int) -> dict[str, Any]:
+def responses_usage(served: Served, prompt: int, completion: int, reasoning: int = 0) -> dict[str, Any]:
     """OR-SPEC Usage as /responses names it: input/output tokens and input/output costs ([obs] above)."""
-    usage = usage_of(served.model, prompt, completion, served.usage)
+    usage = usage_of(served.model, prompt, completion, served.usage, reasoning)
     costs = usage["cost_details"]
     return {
         "input_tokens": prompt,
@@ -121,7 +121,8 @@ def response_document(call: Call, gen_id: str, served: Served, body: dict[str, A
     """The non-streamed answer (and the stream's last event): the completed or incomplete response with usage."""
     status = _status(reply)
     document = _document(call, gen_id, served, body, status, _items(ids or _Ids(call, reply), reply, status),
-                         responses_usage(served, reply.prompt_tokens, reply.completion_tokens))  # fmt: skip
+                         responses_usage(served, reply.prompt_tokens, reply.completion_tokens,
+                                         reply.reasoning_tokens))  # fmt: skip
     if served.metadata is not None:
         document["openrouter_metadata"] = served.metadata  # OR-SPEC OpenResponsesResult.openrouter_metadata
     return document
