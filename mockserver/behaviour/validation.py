@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 import fastjsonschema
+import jsonschema_rs
 from jsonschema.exceptions import ValidationError, best_match
 
 from contracts.schemas import load, validator
@@ -32,13 +33,26 @@ def _compiled(provider: str, kind: str) -> Callable[[Any], Any]:
     return fastjsonschema.compile(load(provider, kind), use_formats=False)
 
 
+@cache
+def _checker(provider: str, kind: str) -> Any:
+    # jsonschema-rs (compiled Rust, draft 2020-12 as the schemas are): ~1 ms to build where fastjsonschema takes
+    # ~100 ms, and ~10x faster per document. It only says yes or no; a no is explained by jsonschema (or, for
+    # large documents, fastjsonschema), and a no they cannot explain counts as valid, as before: its ECMA regexes
+    # are the stricter ones (``$`` before a final newline, ``\s`` on U+001C..U+001F), so it never passes what
+    # jsonschema refuses.
+    return jsonschema_rs.validator_for(load(provider, kind), validate_formats=False)
+
+
 def is_valid(provider: str, kind: str, document: Any) -> bool:
     """Whether ``document`` satisfies ``<provider>/<kind>`` (fast path; jsonschema explains failures)."""
     try:
-        _compiled(provider, kind)(document)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
+        return bool(_checker(provider, kind).is_valid(document))
+    except (ValueError, TypeError, OverflowError):  # a value Rust cannot hold (an integer past 64 bits)
+        try:
+            _compiled(provider, kind)(document)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
