@@ -261,6 +261,10 @@ def _printable(value: Any, depth: int = 0) -> Any:
     return value
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_SORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, sort_keys=True)
+
+
 def json_bytes(document: Any, *, sort_keys: bool = False) -> bytes:
     """Compact UTF-8 JSON that never fails on what a request can carry into a document.
 
@@ -269,7 +273,7 @@ def json_bytes(document: Any, *, sort_keys: bool = False) -> bytes:
     JSON) are written as strings; nesting beyond ``MAX_JSON_DEPTH`` is cut.
     """
     try:
-        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False, sort_keys=sort_keys)
+        text = (_SORTED if sort_keys else _COMPACT).encode(document)  # what json.dumps(...) builds on every call
     except (ValueError, RecursionError):
         text = json.dumps(_printable(document), separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
     try:
