@@ -6,17 +6,20 @@ values are explained by fastjsonschema's first error (linear, compiled), and at 
 ever read.
 """
 
+from __future__ import annotations
+
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import fastjsonschema
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError, best_match
 
 from contracts.schemas import load, validator
+
+if TYPE_CHECKING:  # loaded on the first refusal: answering a valid request needs neither (issue #12)
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["MAX_ERRORS", "MAX_EXPLAINED", "SchemaProblem", "first_problem", "is_valid", "violations", "zod_message"]
 
@@ -30,7 +33,10 @@ MAX_ERRORS = 100
 def _compiled(provider: str, kind: str) -> Callable[[Any], Any]:
     # The same schema file compiled to Python by fastjsonschema: ~3x faster than jsonschema on the request
     # path (make bench). No "format" keyword is used in request schemas, so formats are off to match jsonschema.
-    return fastjsonschema.compile(load(provider, kind), use_formats=False)
+    import fastjsonschema
+
+    compiled: Callable[[Any], Any] = fastjsonschema.compile(load(provider, kind), use_formats=False)
+    return compiled
 
 
 @cache
@@ -48,9 +54,11 @@ def is_valid(provider: str, kind: str, document: Any) -> bool:
     try:
         return bool(_checker(provider, kind).is_valid(document))
     except (ValueError, TypeError, OverflowError):  # a value Rust cannot hold (an integer past 64 bits)
+        from fastjsonschema import JsonSchemaException
+
         try:
             _compiled(provider, kind)(document)
-        except fastjsonschema.JsonSchemaException:
+        except JsonSchemaException:
             return False
         return True
 
@@ -85,9 +93,12 @@ def _larger_than(document: Any, limit: int) -> bool:
 
 def _first_error(provider: str, kind: str, document: Any) -> Iterator[ValidationError]:
     """fastjsonschema's first error as a jsonschema error (its path's array indexes made ints again)."""
+    from fastjsonschema import JsonSchemaValueException
+    from jsonschema.exceptions import ValidationError
+
     try:
         _compiled(provider, kind)(document)
-    except fastjsonschema.JsonSchemaValueException as exc:
+    except JsonSchemaValueException as exc:
         path: list[str | int] = []
         node = document
         for part in (exc.path or [])[1:]:  # [0] is fastjsonschema's name for the root, "data"
@@ -116,6 +127,8 @@ def first_problem(provider: str, kind: str, document: Any) -> SchemaProblem | No
     """Return the best-matching violation of ``<provider>/<kind>``, or None when the document is valid."""
     if is_valid(provider, kind, document):
         return None
+    from jsonschema.exceptions import best_match
+
     error: ValidationError | None = best_match(violations(provider, kind, document))
     if error is None:
         return None
