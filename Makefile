@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: serve test lint bench fuzz clean
+.PHONY: serve test lint bench compare bench-tools fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
+
+# Side by side with a bare starlette app and aimock (wrk load, pinned CPUs, medians; see benchmarks/README.md).
+# Without wrk or aimock it prints how to install them and skips that part; `make bench-tools` installs aimock.
+compare: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.compare --aimock-dir .bench/aimock
+
+bench-tools:
+	npm install --prefix .bench/aimock --no-audit --no-fund @copilotkit/aimock@1.43.0
+	@command -v wrk >/dev/null || echo "wrk is not installed: apt-get install -y wrk"
 
 # The long fuzz profile: 100k+ hostile requests over every operation and the admin API; prints counts by outcome.
 fuzz: $(VENV)/.installed-test

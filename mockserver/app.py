@@ -1,9 +1,10 @@
 """The ASGI application: one place that wires the core to starlette."""
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from types import SimpleNamespace
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Match, NoMatchFound, request_response
@@ -14,7 +15,7 @@ from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
 
-__all__ = ["Everything", "create_app", "to_mock_request", "to_starlette_response"]
+__all__ = ["Everything", "MockApp", "create_app", "to_mock_request", "to_starlette_response"]
 
 """The methods the recorder's route accepts (``record/proxy.py``); the mock's own app takes every method."""
 
@@ -70,7 +71,100 @@ def to_starlette_response(response: MockResponse, clock: Clock | None = None) ->
     return StreamingResponse(body(), response.status, headers=response.headers)
 
 
-def create_app(core: MockCore | None = None, config: MockConfig | None = None, clock: Clock | None = None) -> Starlette:
+class MockApp:
+    """The mock's ASGI app: a lean path from ASGI messages to the core and back, no framework objects per request.
+
+    Behaves as the starlette ``Response``/``StreamingResponse`` pair it replaced (``to_starlette_response``): the
+    same status, headers in the same order, a ``content-length`` on every whole body (not on 1xx, 204, 304) and
+    none on a stream. A stream that is not paced is written in few sends (up to ``COALESCE`` bytes each); a paced
+    one sends each piece at its time and stops once the client has gone.
+    """
+
+    COALESCE = 64 * 1024
+
+    def __init__(self, core: MockCore) -> None:
+        self.core = core
+        self.state = SimpleNamespace(core=core)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+        elif kind == "websocket":  # no WebSocket endpoint: refused as starlette's router refuses it
+            await send({"type": "websocket.close", "code": 1000, "reason": ""})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = await receive()
+        body: bytes = message.get("body", b"")
+        while message.get("more_body", False):
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return  # gone mid-body: nobody is left to answer
+            body += message.get("body", b"")
+        if message["type"] == "http.disconnect":
+            return
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        query = scope.get("query_string", b"").decode("latin-1")
+        request = MockRequest.build(scope["method"], raw_path.decode("latin-1"), headers, body, query)
+        core = self.core
+        arrived = core.clock.monotonic()
+        response = core.handle(request)
+        status = response.status
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
+        if response.chunks is None:
+            if response.delays:
+                await core.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
+            if status >= 200 and status not in (204, 304) and "content-length" not in response.headers:
+                raw.append((b"content-length", str(len(response.body)).encode()))
+            await send({"type": "http.response.start", "status": status, "headers": raw})
+            await send({"type": "http.response.body", "body": response.body})
+            return
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        if response.delays:
+            await _paced(response, core.clock, arrived, receive, send)
+        else:
+            pending: list[bytes] = []
+            size = 0
+            for chunk in response.chunks:
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= self.COALESCE:
+                    await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
+                    pending, size = [], 0
+            if pending:
+                await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: Receive, send: Send) -> None:
+    """Send each piece after its delay; stop early when the client disconnects (one pending ``receive``).
+
+    The delays keep to a schedule counted from the request's arrival: time spent answering, and each sleep's
+    overshoot under load (a few ms per piece, 25 % of the rate over 500 streams), comes off the next delay, so
+    the time to first token and the tokens per second hold (``python -m benchmarks.paced``).
+    """
+    gone = asyncio.ensure_future(receive())
+    due = arrived
+    try:
+        for delay, chunk in response.paced():
+            due += delay
+            late = clock.monotonic() - due + delay  # behind the schedule before this delay
+            if delay:
+                # asyncio.sleep: other connections go on meanwhile; a lag under 1 ms is left alone
+                await clock.asleep(delay - late if late > 0.001 else delay)
+            if gone.done():
+                return
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    finally:
+        gone.cancel()
+
+
+def create_app(core: MockCore | None = None, config: MockConfig | None = None, clock: Clock | None = None) -> MockApp:
     """Build the ASGI app serving every provider, the admin API and the mock's own 404s.
 
     Args:
@@ -78,14 +172,4 @@ def create_app(core: MockCore | None = None, config: MockConfig | None = None, c
         config: configuration for a new core; ignored when ``core`` is given.
         clock: the new core's clock (``FrozenClock`` for ``--freeze-time``); ignored when ``core`` is given.
     """
-    mock = core or MockCore(config, clock=clock)
-
-    async def endpoint(request: Request) -> Response:
-        response = mock.handle(await to_mock_request(request))
-        if response.chunks is None and response.delays:
-            await mock.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
-        return to_starlette_response(response, mock.clock)
-
-    app = Starlette(routes=[Everything(endpoint)])
-    app.state.core = mock
-    return app
+    return MockApp(core or MockCore(config, clock=clock))

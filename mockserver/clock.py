@@ -13,6 +13,10 @@ class Clock:
         """Seconds since the epoch (rate-limit windows and ``X-RateLimit-Reset`` are wall-clock)."""
         return time.time()
 
+    def monotonic(self) -> float:
+        """Seconds on a clock that never jumps (pacing keeps to a schedule by it)."""
+        return time.monotonic()
+
     def sleep(self, seconds: float) -> None:
         """Block the calling thread (sync clients only)."""
         if seconds > 0:
@@ -34,6 +38,10 @@ class FakeClock(Clock):
 
     def now(self) -> float:
         """The fake time."""
+        return self.time
+
+    def monotonic(self) -> float:
+        """The fake time: only sleeping and ``advance`` move it."""
         return self.time
 
     def advance(self, seconds: float) -> None:

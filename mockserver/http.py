@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+import orjson
+
 __all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "json_bytes", "json_response", "parse_json"]
 
 MAX_JSON_DEPTH = 100
@@ -62,14 +64,16 @@ _SHAPE_TABLE = bytes(
 )
 
 
-def _may_overflow(raw: bytes) -> bool:
-    """Whether ``raw`` may hold a number no double holds: a 100-digit run or a 3-digit exponent.
+def _number_shapes(raw: bytes) -> tuple[bool, bool]:
+    """Whether ``raw`` may hold a number no double holds (a 100-digit run or a 3-digit exponent), and whether it
+    may hold an integer past 64 bits (a 19-digit run: orjson would read it as a float, so the stdlib reads it).
 
-    Checking each number in Python costs ~1.5 us (seconds for a body of a million numbers); this check is two
+    Checking each number in Python costs ~1.5 us (seconds for a body of a million numbers); this check is a few
     C-speed passes (``translate``, substring search), and only a body it flags pays for the callbacks.
     """
     shapes = raw.translate(_SHAPE_TABLE)
-    return b"9" * 100 in shapes or b"e999" in shapes or b"es999" in shapes
+    long_run = b"9" * 19 in shapes
+    return (long_run and b"9" * 100 in shapes) or b"e999" in shapes or b"es999" in shapes, long_run
 
 
 def parse_json(data: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
@@ -80,7 +84,17 @@ def parse_json(data: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     (NaN, Infinity), numbers no double holds, and nesting deeper than ``max_depth``.
     """
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    numbers = _may_overflow(raw)
+    numbers, long_run = _number_shapes(raw)
+    if not numbers and not long_run and not raw.startswith(b"\xef\xbb\xbf"):
+        # orjson reads what the stdlib reads, into equal values, save integers past 64 bits (a long run sends
+        # those to the stdlib) and what it refuses (lone surrogate escapes, NaN, ...): the stdlib path below reads
+        # or words those exactly as before.
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            return _depth_checked(raw, value, max_depth)
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
@@ -98,6 +112,10 @@ def parse_json(data: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
         raise _Refused(f"nesting deeper than {max_depth} levels") from exc
     except ValueError as exc:  # e.g. Python's int limit, worded for Python programmers
         raise _Refused("not a JSON text") from exc
+    return _depth_checked(raw, value, max_depth)
+
+
+def _depth_checked(raw: bytes, value: Any, max_depth: int) -> Any:
     opened = raw.count(b"[") + raw.count(b"{")
     if opened > max_depth and isinstance(value, dict | list) and _too_deep(value, max_depth):  # fewer: cannot be
         raise _Refused(f"nesting deeper than {max_depth} levels")
@@ -243,6 +261,10 @@ def _printable(value: Any, depth: int = 0) -> Any:
     return value
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_SORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, sort_keys=True)
+
+
 def json_bytes(document: Any, *, sort_keys: bool = False) -> bytes:
     """Compact UTF-8 JSON that never fails on what a request can carry into a document.
 
@@ -251,7 +273,7 @@ def json_bytes(document: Any, *, sort_keys: bool = False) -> bytes:
     JSON) are written as strings; nesting beyond ``MAX_JSON_DEPTH`` is cut.
     """
     try:
-        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False, sort_keys=sort_keys)
+        text = (_SORTED if sort_keys else _COMPACT).encode(document)  # what json.dumps(...) builds on every call
     except (ValueError, RecursionError):
         text = json.dumps(_printable(document), separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
     try:

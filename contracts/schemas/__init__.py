@@ -6,33 +6,46 @@ only, and ``contracts.document`` reports a value outside the list as a warning (
 Only response schemas use it: an enum in a request schema is what the provider refuses (contracts/schemas/README.md).
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator as SchemaValidator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:  # jsonschema loads on first use: the mock's request path never needs it to answer (issue #12)
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator as SchemaValidator
+    from referencing import Registry
 
 __all__ = ["BASE_URI", "OPEN_ENUM", "SCHEMA_DIR", "Validator", "kinds", "load", "registry", "uri", "validator"]
 
 OPEN_ENUM = "x-open-enum"
 """The keyword that marks an ``enum`` as documented but open."""
-_CLOSED_ENUM = Draft202012Validator.VALIDATORS["enum"]
 
 
 def _enum(validator: Any, enums: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    from jsonschema import Draft202012Validator
+
     if schema.get(OPEN_ENUM) is True:
         return  # the value is held to the schema's type; document.py reports values outside the list
-    yield from _CLOSED_ENUM(validator, enums, instance, schema)
+    yield from Draft202012Validator.VALIDATORS["enum"](validator, enums, instance, schema)
 
 
-Validator = validators.extend(Draft202012Validator, {"enum": _enum})
-"""Draft 2020-12 with ``x-open-enum`` understood."""
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12 with ``x-open-enum`` understood (``Validator``)."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"enum": _enum})
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Validator":
+        return _validator_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SCHEMA_DIR = Path(__file__).parent
 # Every file is registered under this base so that "chat-response.json#/$defs/usage" and
@@ -58,6 +71,9 @@ def uri(provider: str, kind: str) -> str:
 @cache
 def registry() -> Registry[Any]:
     """Return a registry holding every stored schema, for cross-file ``$ref``s."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*/*.json")):
         provider, kind = path.parent.name, path.stem
@@ -69,12 +85,17 @@ def registry() -> Registry[Any]:
 @cache
 def validator(provider: str, kind: str) -> SchemaValidator:
     """Return a compiled validator for ``<provider>/<kind>.json``, built once per process."""
+    from jsonschema import Draft202012Validator
+
     schema = load(provider, kind)
     Draft202012Validator.check_schema(schema)
     if "$id" not in schema:
         # Files without $id still resolve their relative refs against their own location.
         schema = {"$id": uri(provider, kind), **schema}
-    return Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    checker: SchemaValidator = _validator_class()(
+        schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    return checker
 
 
 def kinds(provider: str) -> list[str]:

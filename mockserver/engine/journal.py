@@ -7,19 +7,26 @@ to ``max_body_bytes`` whole). Every body keeps its size and sha256. What is kept
 surrogate becomes the six characters ``\\udXXX``, NaN, Infinity and numbers out of range stay the text they were.
 """
 
-import functools
+import dataclasses
 import hashlib
 import json
 import math
-import re
 import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
-from urllib.parse import parse_qsl
 
 from mockserver.config import MockConfig
+from mockserver.engine.masks import (
+    SECRET_HEADERS,
+    looks_like_secret,
+    mask_headers,
+    mask_pair,
+    mask_query,
+    mask_secret,
+    text,
+)
 
 __all__ = [
     "BODY_BYTES",
@@ -38,114 +45,11 @@ MAX_DEPTH = 100
 """JSON nested deeper is kept as text: serialising it again must never reach Python's recursion limit."""
 _MAX_INT_DIGITS = 4000  # Python refuses int <-> str beyond 4,300 digits (sys.get_int_max_str_digits)
 
-SECRET_HEADERS = {
-    "authorization",
-    "proxy-authorization",
-    "x-api-key",
-    "api-key",
-    "x-goog-api-key",
-    "openai-api-key",
-    "x-auth-token",
-    "x-amz-security-token",
-    "x-mock-admin-token",
-    "cookie",
-}
-"""Header names whose values are always credentials (the recorder drops them too)."""
-# Any other name that says it holds a credential (``X-Custom-Api-Key``, ``X-Session-Token``, ...).
-_SECRET_NAME = re.compile(r"key|token|secret|passw|auth|cookie|session|signature|credential", re.IGNORECASE)
-# Headers whose values are never credentials, though some look random (hashes, invocation ids, versions).
-_PLAIN_HEADERS = {"host", "content-type", "content-length", "accept", "accept-encoding", "connection", "user-agent",
-                  "x-amz-date", "x-amz-content-sha256", "x-amz-user-agent", "amz-sdk-invocation-id",
-                  "amz-sdk-request"}  # fmt: skip
-_PLAIN_PREFIXES = ("x-stainless-", "x-mock-")
-# Key shapes of the three providers and their neighbours: a credential scheme, OpenAI-style ``sk-``/``sk-or-v1-``,
-# AWS access key ids (``AKIA``/``ASIA`` + 16, IAM docs), Bedrock API keys (``ABSK…``, ``bedrock-api-key-…``).
-_KEY_SHAPES = re.compile(
-    r"^(?i:bearer|basic|token|digest)\s"
-    r"|sk-[A-Za-z0-9_\-]{8,}"
-    r"|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"
-    r"|\bABSK[A-Za-z0-9+/=]{16,}"
-    r"|bedrock-api-key-"
-)
-_TOKEN = re.compile(r"[A-Za-z0-9_\-.+/=~]{20,}")  # a long unbroken run: random tokens, AI/ML API's 32 hex digits
-_SCHEME = re.compile(r"(?i:bearer|basic|token|digest)")
-# Type prefixes that say which kind of key it is, not which key: shown whole, nothing after them.
-_PUBLIC_PREFIX = re.compile(r"sk-or-v1-|sk-or-|sk-proj-|sk-|bedrock-api-key-|ABSK|AKIA|ASIA")
-_SIGV4_CREDENTIAL = re.compile(r"(Credential=)([A-Z0-9]{4})[A-Z0-9]*")
-_SIGNATURE = re.compile(r"(Signature=)[0-9a-f]+")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def looks_like_secret(value: str) -> bool:
-    """Whether ``value`` is shaped like a credential: a scheme, a known key prefix, or a long random-looking token."""
-    if _KEY_SHAPES.search(value):
-        return True
-    return any(_random(m.group()) for m in _TOKEN.finditer(value))
-
-
-def _random(token: str) -> bool:
-    return any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
-
-
-def mask_secret(value: str) -> str:
-    """A credential with at most a short prefix left: ``Bearer sk-or-v1-…``, ``AKIA…``, ``0123…``.
-
-    A SigV4 ``Authorization`` keeps its structure (``Credential=AKIA****/<date>/<region>/…``, ``Signature=****``).
-    """
-    if value.startswith("AWS4-HMAC-SHA256"):
-        return _SIGNATURE.sub(r"\1****", _SIGV4_CREDENTIAL.sub(r"\1\2****", value))
-    scheme, sep, token = value.strip().partition(" ")
-    if not sep or not _SCHEME.fullmatch(scheme):
-        scheme, token = "", value.strip()
-    return f"{scheme} {_mask_token(token.strip())}".strip()
-
-
-def _mask_token(token: str) -> str:
-    prefix = _PUBLIC_PREFIX.match(token)
-    if prefix and len(token) >= len(prefix.group()) + 8:
-        return f"{prefix.group()}…"
-    return f"{token[: min(4, len(token) // 4)]}…"
-
-
-@functools.lru_cache(maxsize=1024)
-def _by_name(name: str) -> bool | None:
-    """True: the name says credential; False: the name says it never is one; None: look at the value."""
-    lowered = name.lower()
-    if lowered in SECRET_HEADERS or _SECRET_NAME.search(lowered):
-        return True
-    if lowered in _PLAIN_HEADERS or lowered.startswith(_PLAIN_PREFIXES):
-        return False
-    return None
-
-
-def _secret(name: str, value: str) -> bool:
-    known = _by_name(name)
-    return looks_like_secret(value) if known is None else known
-
-
-def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Copy headers with every credential masked: by name (``Authorization``, ``*-Api-Key``, …) and by value shape."""
-    return {_text(k): mask_secret(_text(v)) if _secret(k, v) else _text(v) for k, v in headers.items()}
-
-
-def mask_query(query_string: str) -> dict[str, str]:
-    """The query parameters (last value wins), credentials masked by name (``key=``, ``X-Amz-Signature=``) or shape."""
-    pairs = parse_qsl(query_string, keep_blank_values=True)
-    return {_text(k): mask_secret(_text(v)) if _secret(k, v) else _text(v) for k, v in pairs}
-
-
 # -- bodies ------------------------------------------------------------------------------------------------------
 
 
 class _TooDeep(Exception):
     pass
-
-
-def _text(value: str) -> str:
-    """``value`` with each lone surrogate spelled out as ``\\udXXX`` (it cannot be encoded as UTF-8)."""
-    if value.isascii() or not _SURROGATE.search(value):
-        return value
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 def _number(text: str) -> Any:
@@ -165,13 +69,13 @@ def _clean(value: Any, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise _TooDeep
     if isinstance(value, str):
-        return _text(value)
+        return text(value)
     if isinstance(value, float) and not math.isfinite(value):
         raise _NonFinite  # read again, keeping the number's own text
     if isinstance(value, list):
         return [_clean(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {_text(k): _clean(v, depth + 1) for k, v in value.items()}
+        return {text(k): _clean(v, depth + 1) for k, v in value.items()}
     return value
 
 
@@ -189,6 +93,17 @@ def _keep_body(raw: bytes, limit: int) -> tuple[Any, bool]:
             return _clean(hooked), False
     except (ValueError, RecursionError, _TooDeep):  # not JSON, not UTF-8, or nested too deep to write back
         return raw.decode("utf-8", "replace"), False
+
+
+def _read(item: list[Any]) -> "JournalEntry":
+    """The entry of a journal item, its body read (once) from the raw bytes it kept."""
+    entry: JournalEntry = item[0]
+    if item[2] is not None:
+        raw, cut = item[2]
+        kept = raw.decode("utf-8", "replace") if cut else _keep_body(raw, len(raw))[0]
+        entry = item[0] = dataclasses.replace(entry, body=kept, body_truncated=cut)
+        item[2] = None
+    return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +148,7 @@ class Journal:
         """Keep at most ``size`` entries and about ``max_bytes`` bytes; ``full_bodies`` keeps bodies whole."""
         self.size, self.max_bytes = size, max_bytes
         self.body_limit = max_body_bytes if full_bodies else BODY_BYTES
-        self._entries: deque[tuple[JournalEntry, int]] = deque()
+        self._entries: deque[list[Any]] = deque()  # [entry, cost, (raw body, cut) or None once read]
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -261,28 +176,36 @@ class Journal:
         status: int,
         fixture: str | None,
         query: str = "",
-    ) -> JournalEntry:
-        """Append an entry (masked, cut, made JSON-safe); drop the oldest beyond either bound."""
+        lazy: bool = False,
+    ) -> JournalEntry | None:
+        """Append an entry (masked, cut, made JSON-safe); drop the oldest beyond either bound.
+
+        ``lazy`` (the engine's hot path) returns None and keeps the cut raw body, read into the entry only when
+        the journal is read: most entries of a load test are dropped unread.
+        """
         # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
         limit = self.body_limit if len(body) <= self.body_limit else BODY_BYTES
-        kept, truncated = _keep_body(body, limit)
-        masked = mask_headers(headers)
+        kept_raw = body if len(body) <= limit else body[:limit]
+        masked = {k: v for k, v in map(mask_pair, headers.items())}
         entry = JournalEntry(
-            time, provider, operation, model, _text(method), _text(path), mask_query(query), masked, kept,
-            len(body), hashlib.sha256(body).hexdigest() if body else None, truncated, status, fixture,
+            time, provider, operation, model, text(method), text(path), mask_query(query) if query else {}, masked,
+            None, len(body), hashlib.sha256(body).hexdigest() if body else None, False, status, fixture,
         )  # fmt: skip
-        cost = 256 + min(len(body), limit) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
+        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
+        item: list[Any] = [entry, cost, (kept_raw, len(body) > limit) if body else None]
+        if not lazy:
+            entry = _read(item)
         with self._lock:
-            self._entries.append((entry, cost))
+            self._entries.append(item)
             self._bytes += cost
             while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
                 self._bytes -= self._entries.popleft()[1]
-        return entry
+        return None if lazy else entry
 
     def entries(self) -> list[JournalEntry]:
         """All kept entries, oldest first."""
         with self._lock:
-            return [entry for entry, _ in self._entries]
+            return [_read(item) for item in self._entries]
 
     @property
     def bytes(self) -> int:

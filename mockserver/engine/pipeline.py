@@ -277,4 +277,5 @@ class Engine:
             query=call.request.query_string,
             status=response.status,
             fixture=call.fixture,
+            lazy=True,
         )

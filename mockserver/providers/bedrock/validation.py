@@ -8,10 +8,13 @@ InvokeModel bodies are checked by a JSON-Schema validator with everit-style mess
 constraint: Member must have value less than or equal to 1" ([obs] wire-contracts §3.1).
 """
 
-import json
-from typing import Any
+from __future__ import annotations
 
-from jsonschema import ValidationError
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # jsonschema loads with the first refusal (behaviour/validation.py)
+    from jsonschema import ValidationError
 
 from mockserver.behaviour.validation import is_valid, violations
 

@@ -3,16 +3,20 @@
 from mockserver.providers.openai_compat.body import BodyRules, bearer_key, read_body
 from mockserver.providers.openai_compat.catalogue import Catalogue, load_catalogue
 from mockserver.providers.openai_compat.chat import (
+    PIECE,
     chunk_deltas,
     delta_count,
     message_of,
     query_from_body,
     sse_event,
+    sse_piece,
     sse_response,
+    sse_template,
     usage_counts,
 )
 
 __all__ = [
+    "PIECE",
     "BodyRules",
     "Catalogue",
     "bearer_key",
@@ -23,6 +27,8 @@ __all__ = [
     "query_from_body",
     "read_body",
     "sse_event",
+    "sse_piece",
     "sse_response",
+    "sse_template",
     "usage_counts",
 ]

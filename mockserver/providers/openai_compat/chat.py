@@ -153,6 +153,29 @@ def sse_event(document: Any) -> bytes:
     return b"data: " + json_bytes(document) + b"\n\n"
 
 
+_quoted = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes a str with (C speed)
+PIECE = "\x00mock-piece\x00"
+"""A placeholder string for ``sse_template``: written ``"\\u0000mock-piece\\u0000"``, never a document's own text."""
+
+
+def sse_template(document: Any) -> tuple[bytes, bytes]:
+    """``sse_event(document)`` split around its one ``PIECE`` value: a pre-rendered envelope for the many events
+    that differ only in that string (a stream's content deltas)."""
+    prefix, mark, suffix = sse_event(document).partition(json_bytes(PIECE))
+    if not mark or PIECE.encode() in suffix:
+        raise ValueError("an SSE template needs exactly one PIECE value")
+    return prefix, suffix
+
+
+def sse_piece(template: tuple[bytes, bytes], piece: str) -> bytes:
+    """``sse_event`` of the template's document with ``piece`` for ``PIECE``, byte for byte (the encoder writes
+    a string the same alone as inside a document)."""
+    try:
+        return template[0] + _quoted(piece).encode() + template[1]
+    except UnicodeEncodeError:  # a lone surrogate: json_bytes writes it as its escape
+        return template[0] + json_bytes(piece) + template[1]
+
+
 def sse_response(chunks: Collection[bytes], headers: Mapping[str, str]) -> MockResponse:
     """A 200 ``text/event-stream`` response with the given events."""
     merged = {"content-type": "text/event-stream", "cache-control": "no-cache"} | dict(headers)

@@ -5,7 +5,7 @@ from typing import Any
 
 from mockserver.behaviour.chat import Reply
 from mockserver.http import LazyChunks
-from mockserver.providers.openai_compat import chunk_deltas, delta_count, sse_event
+from mockserver.providers.openai_compat import PIECE, chunk_deltas, delta_count, sse_event, sse_piece, sse_template
 from mockserver.providers.openrouter.documents import SERVICE_TIER, Served
 from mockserver.providers.openrouter.reasoning import details
 from mockserver.providers.openrouter.usage import usage_of
@@ -54,13 +54,18 @@ def stream_events(
     def events() -> Iterator[bytes]:
         yield _PROCESSING
         yield _PROCESSING
+        template = sse_template(head | {"choices": [_choice({"content": PIECE}, None)]})  # the content deltas
         for index, (delta, finish) in enumerate(_deltas(reply)):
             if cut and index == fault_at:
                 streamed = reply.completion_tokens * index // total  # the tokens streamed before the failure
                 yield mid_stream_error(head, served, reply.prompt_tokens, streamed)
                 yield _DONE
                 return
-            yield sse_event(head | {"choices": [_choice(delta, finish)]})
+            piece = delta.get("content")
+            if finish is None and len(delta) == 1 and isinstance(piece, str):
+                yield sse_piece(template, piece)
+            else:
+                yield sse_event(head | {"choices": [_choice(delta, finish)]})
             if index == 1:
                 yield _PROCESSING
         yield sse_event(_final(head, served, reply, usage_chunk))
