@@ -5,10 +5,19 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote
 
-__all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "json_bytes", "json_response", "parse_json"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "LazyChunks",
+    "MockRequest",
+    "MockResponse",
+    "Tap",
+    "json_bytes",
+    "json_response",
+    "parse_json",
+]
 
 MAX_JSON_DEPTH = 100
 """Deepest nesting of arrays and objects a request body may have. No provider documents one (V8's JSON.parse has
@@ -189,6 +198,16 @@ class LazyChunks(Collection[bytes]):
         return any(piece == item for piece in self)
 
 
+class Tap(Protocol):
+    """What watches a stream go out (the journal's stream log): each piece once sent, then how the stream ended."""
+
+    def sent(self, delay: float, piece: bytes) -> None:
+        """``piece`` was handed to the transport (after waiting ``delay`` seconds)."""
+
+    def ended(self, complete: bool) -> None:
+        """The stream ended: every piece sent (``complete``), or the client went away first."""
+
+
 @dataclass(slots=True)
 class MockResponse:
     """A response the mock produces; ``chunks`` is set for streamed bodies."""
@@ -203,6 +222,8 @@ class MockResponse:
     """Seconds to wait before each piece of ``paced()`` (set by the engine's pacing step; None = no waiting)."""
     problem: dict[str, Any] | None = None
     """The mock's own problem document when this is the mock's error (in-process mocks raise it), else None."""
+    tap: Tap | None = None
+    """Told of each streamed piece as ``paced()`` hands it over (set by the engine's journal step for streams)."""
 
     @property
     def streamed(self) -> bool:
@@ -218,9 +239,20 @@ class MockResponse:
 
     def paced(self) -> Iterator[tuple[float, bytes]]:
         """The wire pieces as they are made, each with the seconds to wait before sending it (0 when not paced)."""
-        delays = iter(self.delays or ())
-        for piece in self.iter_bytes():
-            yield next(delays, 0.0), piece
+        delays, tap = iter(self.delays or ()), self.tap
+        if tap is None:
+            for piece in self.iter_bytes():
+                yield next(delays, 0.0), piece
+            return
+        complete = False
+        try:
+            for piece in self.iter_bytes():
+                delay = next(delays, 0.0)
+                yield delay, piece
+                tap.sent(delay, piece)  # resumed: the transport has sent the piece and asks for the next
+            complete = True
+        finally:  # also when the client went away and the transport closed this generator
+            tap.ended(complete)
 
     def content(self) -> bytes:
         """The whole body as one byte string."""

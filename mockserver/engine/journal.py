@@ -16,21 +16,13 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from mockserver.config import MockConfig
 
-__all__ = [
-    "BODY_BYTES",
-    "SECRET_HEADERS",
-    "Journal",
-    "JournalEntry",
-    "looks_like_secret",
-    "mask_headers",
-    "mask_query",
-    "mask_secret",
-]
+__all__ = ["BODY_BYTES", "SECRET_HEADERS", "Detail", "Journal", "JournalEntry", "looks_like_secret", "mask_headers",
+           "mask_query", "mask_secret"]  # fmt: skip
 
 BODY_BYTES = 64 * 1024
 """Bodies up to this many bytes are kept whole; longer ones keep this many (as text) plus their size and hash."""
@@ -38,18 +30,8 @@ MAX_DEPTH = 100
 """JSON nested deeper is kept as text: serialising it again must never reach Python's recursion limit."""
 _MAX_INT_DIGITS = 4000  # Python refuses int <-> str beyond 4,300 digits (sys.get_int_max_str_digits)
 
-SECRET_HEADERS = {
-    "authorization",
-    "proxy-authorization",
-    "x-api-key",
-    "api-key",
-    "x-goog-api-key",
-    "openai-api-key",
-    "x-auth-token",
-    "x-amz-security-token",
-    "x-mock-admin-token",
-    "cookie",
-}
+SECRET_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "openai-api-key",
+                  "x-auth-token", "x-amz-security-token", "x-mock-admin-token", "cookie"}  # fmt: skip
 """Header names whose values are always credentials (the recorder drops them too)."""
 # Any other name that says it holds a credential (``X-Custom-Api-Key``, ``X-Session-Token``, ...).
 _SECRET_NAME = re.compile(r"key|token|secret|passw|auth|cookie|session|signature|credential", re.IGNORECASE)
@@ -191,6 +173,17 @@ def _keep_body(raw: bytes, limit: int) -> tuple[Any, bool]:
         return raw.decode("utf-8", "replace"), False
 
 
+class Detail(Protocol):
+    """What an entry keeps beyond the request (``engine/outcome.py``): read only when the admin API is."""
+
+    number: int
+    source: str | None
+    cost: int  # bytes counted against journal_bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        """Its JSON-ready members, merged into the entry's."""
+
+
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
     """One answered request.
@@ -213,10 +206,12 @@ class JournalEntry:
     body_truncated: bool
     status: int
     fixture: str | None
+    detail: Detail | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy (shallow: the kept values are already safe to serialise)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """A JSON-ready copy (shallow: the kept values are already safe to serialise), with the detail's members."""
+        document = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "detail"}
+        return document if self.detail is None else {**document, **self.detail.to_dict()}
 
 
 class Journal:
@@ -261,6 +256,7 @@ class Journal:
         status: int,
         fixture: str | None,
         query: str = "",
+        detail: Detail | None = None,
     ) -> JournalEntry:
         """Append an entry (masked, cut, made JSON-safe); drop the oldest beyond either bound."""
         # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
@@ -269,9 +265,10 @@ class Journal:
         masked = mask_headers(headers)
         entry = JournalEntry(
             time, provider, operation, model, _text(method), _text(path), mask_query(query), masked, kept,
-            len(body), hashlib.sha256(body).hexdigest() if body else None, truncated, status, fixture,
+            len(body), hashlib.sha256(body).hexdigest() if body else None, truncated, status, fixture, detail,
         )  # fmt: skip
         cost = 256 + min(len(body), limit) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
+        cost += detail.cost if detail is not None else 0
         with self._lock:
             self._entries.append((entry, cost))
             self._bytes += cost
