@@ -1,6 +1,6 @@
 """The inspector at /__admin/ in a real headless Chromium, after real calls (openai SDK, boto3, requests).
 
-One strict-mode server with an admin token: fixture hits, a recorded stream, a generated-free miss, Bedrock's
+One strict-mode server with an admin token: fixture hits, a paced stream, a recorded stream, a miss, Bedrock's
 event stream. The page must list every call newest first, keep up with a call made while it is open, filter, show a
 stream's events with their timing and a miss with the closest fixtures and the matcher each failed, write the
 caller's text as text, and hold no key.
@@ -58,7 +58,7 @@ def _calls(url: str) -> None:
 def _openai_calls(client: openai.OpenAI) -> None:
     hello = [{"role": "user", "content": "Hello"}]
     assert "Hello!" in (client.chat.completions.create(model=MAVERICK, messages=hello).choices[0].message.content or "")
-    stream = client.chat.completions.create(model=MAVERICK, stream=True,
+    stream = client.chat.completions.create(model=MAVERICK, stream=True, extra_headers={"x-mock-pace": "0.02"},
                                             messages=[{"role": "user", "content": "Please count to ten"}])  # fmt: skip
     assert "ten" in "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
     recorded = client.chat.completions.create(model=MAVERICK, stream=True, messages=hello,
@@ -136,7 +136,9 @@ def test_inspector_shows_the_calls_streams_and_a_strict_miss(
     events = browser.find_elements(By.CSS_SELECTOR, "#detail table.events tbody tr")
     assert len(events) >= 5 and "complete" in detail
     assert any("data: [DONE]" in e.text for e in events)
-    assert all(float(_cells(e)[1]) >= 0 for e in events)  # each event's time since the request arrived
+    at, delay = ([float(_cells(e)[i]) for e in events] for i in (1, 2))
+    assert at == sorted(at) and at[0] >= 0  # each event's time since the request arrived, in order
+    assert delay[0] > 0 and all(d > 0 for d in delay[1:-1])  # paced (x-mock-pace): the wait before each event
     browser.execute_script("document.querySelector('#detail table.events').scrollIntoView()")
     screenshot("inspector-stream.png")
 
