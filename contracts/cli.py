@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contracts import check as checker
+from contracts import html
 from contracts.checks import CHECKS, Severity, failing
 from contracts.targets import TargetError, open_target
 from contracts.validate import KINDS, STREAM_KINDS, UsageError, validate
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, default=60.0, help="seconds per request (60)")
     run.add_argument("--report", type=Path, help="write the JSON report here")
     run.add_argument("--junit", type=Path, help="write JUnit XML here")
+    run.add_argument("--html", type=Path, help="write the report as one self-contained HTML page here")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     run.add_argument("--strict", action="store_true", help="warnings are drift too (exit 1), e.g. an undocumented "
                      "value of an open enum")  # fmt: skip
@@ -109,6 +111,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             args.report.write_text(report.to_json(secrets), encoding="utf-8")
         if args.junit:
             args.junit.write_text(report.to_junit(secrets), encoding="utf-8")
+        if args.html:
+            args.html.write_text(html.render(report, secrets), encoding="utf-8")
     except OSError as exc:
         print(f"contracts: cannot write report: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -3,7 +3,7 @@
 Layers, lowest first; a module may import its own layer or lower ones, never a higher one:
 
 0. ``contracts``: schemas, registry, wire codecs, checks; never imports ``mockserver``.
-1. values: ``mockserver.{http,errors,config,clock}``, plain values every layer shares.
+1. values: ``mockserver.{http,parsing,errors,config,clock}``, plain values every layer shares.
 2. ``mockserver.behaviour``: provider-neutral fixtures, replies, generation, quirks, controls, quotas, pacing.
 3. ``mockserver.engine``: the pipeline and its types; knows the Provider type, never a concrete provider.
 4. ``mockserver.providers``: one folder per provider; they share only ``providers.openai_compat``.
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("contracts", "mockserver")
 LAYERS: list[tuple[str, ...]] = [
     ("contracts",),
-    ("mockserver.http", "mockserver.errors", "mockserver.config", "mockserver.clock"),
+    ("mockserver.http", "mockserver.parsing", "mockserver.errors", "mockserver.config", "mockserver.clock"),
     ("mockserver.behaviour",),
     ("mockserver.engine",),
     ("mockserver.providers",),
@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 WEB_AND_CLIENTS = ("starlette", "uvicorn", "httpx", "httpx2", "respx", "moto", "botocore", "boto3", "requests")
 PROVIDER_LOGIC = ("mockserver.behaviour", "mockserver.engine", "mockserver.providers", "mockserver.http",
-                  "mockserver.errors", "mockserver.config", "mockserver.clock")  # fmt: skip
+                  "mockserver.parsing", "mockserver.errors", "mockserver.config", "mockserver.clock")  # fmt: skip
 MAX_LINES = 300
 
 

@@ -222,6 +222,11 @@ class FixtureStore:
     def __len__(self) -> int:
         return len(self._fixtures)
 
+    def all(self) -> list[Fixture]:
+        """Every fixture held, in precedence order (run-time additions first)."""
+        with self._lock:
+            return list(self._fixtures)
+
     def candidates(self, provider: str, operation: str) -> list[Fixture]:
         """Fixtures that could answer this operation: the provider's own first, then shared replies."""
         own = [f for f in self._fixtures if f.provider == provider and f.operation == operation]

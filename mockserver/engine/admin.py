@@ -1,10 +1,12 @@
-"""The admin API under ``/__admin``: journal, run-time fixtures, reset and health, and who may call it.
+"""The admin API under ``/__admin``: journal, fixtures, metrics, reset, health and the inspector, and who may call it.
 
 Over HTTP every admin request passes ``guard`` first. A page on another site must not change the mock
 (cross-site POST) nor read its journal (DNS rebinding: a foreign name resolving to 127.0.0.1), and with a token
 a stranger must not either. A request without a ``Host`` header is an in-process call (``core.handle``, e.g.
 ``mock.add_fixture``): HTTP/1.1 requires Host (RFC 9112 3.2), every browser sends it, and the mock's own
-listeners give an HTTP/1.0 request without one an empty Host, so over the wire the guard always applies.
+listeners give an HTTP/1.0 request without one an empty Host, so over the wire the guard always applies. The
+inspector's files (``/__admin/``, its script and style sheet) hold no data: Host and Origin are checked, the token
+is not (a browser cannot send a header when it opens a page; the page sends it on every read).
 """
 
 import hmac
@@ -14,7 +16,9 @@ from urllib.parse import urlsplit
 
 from mockserver.behaviour.fixtures import FixtureStore, parse_fixture
 from mockserver.config import MockConfig
+from mockserver.engine import views
 from mockserver.engine.journal import Journal
+from mockserver.engine.metrics import CONTENT_TYPE, Metrics
 from mockserver.errors import MockError
 from mockserver.http import MockRequest, MockResponse, json_response
 
@@ -32,6 +36,7 @@ class Served(Protocol):
     config: MockConfig
     fixtures: FixtureStore
     journal: Journal
+    metrics: Metrics
 
     @property
     def providers(self) -> Mapping[str, Any]:
@@ -42,19 +47,23 @@ class Served(Protocol):
 
 
 def handle(core: Served, request: MockRequest, segments: list[str]) -> MockResponse:
-    """Dispatch one admin request (after ``guard``)."""
-    guard(core.config, request)
+    """Dispatch one admin request (after ``guard``; the inspector's files, which hold no data, need no token)."""
     method = request.method
     route = (method, "/".join(segments))
+    page = method == "GET" and route[1] in views.ASSETS
+    guard(core.config, request, token=not page)
+    if page:
+        return views.asset(route[1])
     if route == ("GET", "health"):
         return json_response(200, {"status": "ok", "providers": sorted(core.providers), "fixtures": len(core.fixtures)})
     if route == ("GET", "requests"):
-        entries = core.journal.entries()
-        query = request.query
-        for key in ("provider", "operation", "model"):
-            if key in query:
-                entries = [e for e in entries if getattr(e, key) == query[key]]
-        return json_response(200, {"requests": [e.to_dict() for e in entries], "count": len(entries)})
+        return json_response(200, views.requests_view(core.journal, request.query))
+    if method == "GET" and len(segments) == 2 and segments[0] == "requests":
+        return json_response(200, views.request_view(core.journal, segments[1]))
+    if route == ("GET", "fixtures"):
+        return json_response(200, views.fixtures_view(core.fixtures))
+    if route == ("GET", "metrics"):
+        return MockResponse(200, {"content-type": CONTENT_TYPE}, core.metrics.exposition())
     if route == ("DELETE", "requests"):
         core.journal.clear()
         return MockResponse(204)
@@ -67,7 +76,8 @@ def handle(core: Served, request: MockRequest, segments: list[str]) -> MockRespo
         "Unknown admin route",
         f"{method} /{PREFIX}/{route[1]}",
         status=404,
-        fix="Admin routes: GET health, GET|DELETE requests, POST fixtures, POST reset.",
+        fix="Admin routes: GET / (the inspector), GET health, GET|DELETE requests, GET requests/ID, GET|POST "
+        "fixtures, GET metrics, POST reset.",
     )
 
 
@@ -81,7 +91,7 @@ def host_name(authority: str) -> str:
     return value.rstrip(".")
 
 
-def guard(config: MockConfig, request: MockRequest) -> None:
+def guard(config: MockConfig, request: MockRequest, *, token: bool = True) -> None:
     """Refuse an admin request from a foreign site, a foreign host name or, when a token is set, without it."""
     host = request.header("host")
     if host is None:
@@ -106,7 +116,7 @@ def guard(config: MockConfig, request: MockRequest) -> None:
             "allowed host (--admin-host NAME).",
         )
     tokens = [config.admin_token] if config.admin_token else [k for keys in config.api_keys.values() for k in keys]
-    if tokens and not _has_token(request, tokens):
+    if token and tokens and not _has_token(request, tokens):
         which = "--admin-token" if config.admin_token else "one of the --api-key keys (no --admin-token was given)"
         raise MockError(
             "Admin API needs a token",

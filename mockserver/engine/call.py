@@ -45,6 +45,8 @@ class Call:
     model: Model | None = None
     fixture: str | None = None
     reply: Reply | None = None
+    number: int = 0
+    """The request's number since the last reset: its journal id (and part of its generator's seed)."""
 
     def quirk(self, name: str) -> str:
         """The behaviour this request gets for one of its provider's quirks."""

@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 from mockserver.config import MockConfig
 from mockserver.engine.masks import (
@@ -28,16 +28,8 @@ from mockserver.engine.masks import (
     text,
 )
 
-__all__ = [
-    "BODY_BYTES",
-    "SECRET_HEADERS",
-    "Journal",
-    "JournalEntry",
-    "looks_like_secret",
-    "mask_headers",
-    "mask_query",
-    "mask_secret",
-]
+__all__ = ["BODY_BYTES", "SECRET_HEADERS", "Detail", "Journal", "JournalEntry", "looks_like_secret", "mask_headers",
+           "mask_query", "mask_secret"]  # fmt: skip
 
 BODY_BYTES = 64 * 1024
 """Bodies up to this many bytes are kept whole; longer ones keep this many (as text) plus their size and hash."""
@@ -106,6 +98,17 @@ def _read(item: list[Any]) -> "JournalEntry":
     return entry
 
 
+class Detail(Protocol):
+    """What an entry keeps beyond the request (``engine/outcome.py``): read only when the admin API is."""
+
+    number: int
+    source: str | None
+    cost: int  # bytes counted against journal_bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        """Its JSON-ready members, merged into the entry's."""
+
+
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
     """One answered request.
@@ -128,10 +131,12 @@ class JournalEntry:
     body_truncated: bool
     status: int
     fixture: str | None
+    detail: Detail | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy (shallow: the kept values are already safe to serialise)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """A JSON-ready copy (shallow: the kept values are already safe to serialise), with the detail's members."""
+        document = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "detail"}
+        return document if self.detail is None else {**document, **self.detail.to_dict()}
 
 
 class Journal:
@@ -177,11 +182,13 @@ class Journal:
         fixture: str | None,
         query: str = "",
         lazy: bool = False,
+        detail: Detail | None = None,
     ) -> JournalEntry | None:
         """Append an entry (masked, cut, made JSON-safe); drop the oldest beyond either bound.
 
         ``lazy`` (the engine's hot path) returns None and keeps the cut raw body, read into the entry only when
-        the journal is read: most entries of a load test are dropped unread.
+        the journal is read: most entries of a load test are dropped unread. ``detail`` (the outcome the
+        inspector shows) is kept as it is and read only when the admin API is.
         """
         # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
         limit = self.body_limit if len(body) <= self.body_limit else BODY_BYTES
@@ -189,9 +196,10 @@ class Journal:
         masked = {k: v for k, v in map(mask_pair, headers.items())}
         entry = JournalEntry(
             time, provider, operation, model, text(method), text(path), mask_query(query) if query else {}, masked,
-            None, len(body), hashlib.sha256(body).hexdigest() if body else None, False, status, fixture,
+            None, len(body), hashlib.sha256(body).hexdigest() if body else None, False, status, fixture, detail,
         )  # fmt: skip
         cost = 256 + len(kept_raw) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
+        cost += detail.cost if detail is not None else 0
         item: list[Any] = [entry, cost, (kept_raw, len(body) > limit) if body else None]
         if not lazy:
             entry = _read(item)

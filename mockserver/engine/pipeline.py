@@ -10,6 +10,7 @@ import itertools
 import logging
 import random
 from collections.abc import Sequence
+from time import perf_counter
 
 from mockserver.behaviour.capabilities import first_unsupported
 from mockserver.behaviour.chat import ChatQuery
@@ -25,6 +26,8 @@ from mockserver.config import MockConfig
 from mockserver.engine import admin
 from mockserver.engine.call import Call, Provider
 from mockserver.engine.journal import Journal
+from mockserver.engine.metrics import Metrics
+from mockserver.engine.outcome import Outcome
 from mockserver.engine.routing import match_route
 from mockserver.errors import ErrorKind, MockError, ProviderError
 from mockserver.http import MockRequest, MockResponse
@@ -66,6 +69,7 @@ class Engine:
                 fix=f"Choose one of: {', '.join(self.providers)}.",
             )
         self.journal = Journal.for_config(self.config)
+        self.metrics = Metrics(lambda: len(self.journal.entries()), lambda: len(self.fixtures))
         self.reset()
 
     def reset(self) -> None:
@@ -102,7 +106,8 @@ class Engine:
             state = self.states[provider.name]
         number = next(self._numbers)
         rng = random.Random(f"{self.config.seed}:{number}")
-        return Call(request, self.config, provider, operation, params, state, self.clock.now(), rng, known)
+        now = self.clock.now()
+        return Call(request, self.config, provider, operation, params, state, now, rng, known, number=number)
 
     # -- the pipeline -------------------------------------------------------------------------------------------
 
@@ -116,6 +121,7 @@ class Engine:
             except Exception:  # a bug: logged, and the mock's own failure document, never a bare 500
                 log.exception("unexpected error in %s", request.raw_path)
                 return _FAILURE.to_response()
+        started = perf_counter()
         call = self.begin(request)
         try:
             response = self._run(call)
@@ -126,7 +132,7 @@ class Engine:
         except Exception:
             log.exception("unexpected error in %s", request.raw_path)
             response = self._render_error(call, ProviderError(ErrorKind.INTERNAL))
-        self._journal(call, response)
+        self._journal(call, response, started)
         return response
 
     def _run(self, call: Call) -> MockResponse:
@@ -264,7 +270,9 @@ class Engine:
             log.exception("rendering a %s error failed", call.provider.name)
             return _FAILURE.to_response()
 
-    def _journal(self, call: Call, response: MockResponse) -> None:
+    def _journal(self, call: Call, response: MockResponse, started: float) -> None:
+        outcome = Outcome(call, response, self.clock.now)
+        self.metrics.observe(call, response, outcome, perf_counter() - started)
         self.journal.record(
             time=call.now,
             provider=call.provider.name if call.provider else "__mock",
@@ -278,4 +286,5 @@ class Engine:
             status=response.status,
             fixture=call.fixture,
             lazy=True,
+            detail=outcome,
         )

@@ -107,3 +107,17 @@ def test_many_streams_share_one_http2_connection(servers: list[ServerThread]) ->
     bodies = asyncio.run(run())
     assert all(body.rstrip().endswith(b"data: [DONE]") for body in bodies)
     assert len(set(bodies)) == len(bodies)  # each stream got its own reply, none mixed up
+
+
+@pytest.mark.parametrize("http2", [False, True])
+def test_an_unpaced_stream_sent_in_few_writes_still_logs_each_event(servers: list[ServerThread], http2: bool) -> None:
+    """The server coalesces an unpaced stream into few sends, yet the journal (the inspector's view) lists every
+    event it sent, over either protocol."""
+    servers.append(_server())
+    url = servers[0].url
+    with httpx.Client(http1=not http2, http2=http2, timeout=10) as client:
+        body = client.post(url + REQUESTS[1][1], headers=OR_KEY, json=REQUESTS[1][3]).content
+        entry = client.get(url + "/__admin/requests").json()["requests"][-1]
+        stream = client.get(f"{url}/__admin/requests/{entry['id']}").json()["response"]["stream"]
+    assert stream["state"] == "complete" and stream["bytes"] == len(body)
+    assert "".join(e["text"] for e in stream["events"]).encode() == body
