@@ -44,6 +44,8 @@ class Call:
     """Who is calling (API key, bearer token or AWS access key id), set by authentication: the quota key."""
     model: Model | None = None
     fixture: str | None = None
+    scenario: str | None = None
+    """``NAME#STEP`` of the scenario step that answered, if one did."""
     reply: Reply | None = None
 
     def quirk(self, name: str) -> str:

@@ -213,6 +213,8 @@ class JournalEntry:
     body_truncated: bool
     status: int
     fixture: str | None
+    scenario: str | None = None
+    """``NAME#STEP`` of the scenario step that answered (``behaviour/scenarios.py``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy (shallow: the kept values are already safe to serialise)."""
@@ -261,6 +263,7 @@ class Journal:
         status: int,
         fixture: str | None,
         query: str = "",
+        scenario: str | None = None,
     ) -> JournalEntry:
         """Append an entry (masked, cut, made JSON-safe); drop the oldest beyond either bound."""
         # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
@@ -269,7 +272,7 @@ class Journal:
         masked = mask_headers(headers)
         entry = JournalEntry(
             time, provider, operation, model, _text(method), _text(path), mask_query(query), masked, kept,
-            len(body), hashlib.sha256(body).hexdigest() if body else None, truncated, status, fixture,
+            len(body), hashlib.sha256(body).hexdigest() if body else None, truncated, status, fixture, scenario,
         )  # fmt: skip
         cost = 256 + min(len(body), limit) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
         with self._lock:
