@@ -125,6 +125,6 @@ def step_misses(match: dict[str, Any], query: ChatQuery) -> list[str]:
     for key, matcher in STEP_MATCHERS.items():
         if key in match:
             reason = matcher(match[key], query)
-            if reason:
-                reasons.append(f"{key}: {reason}")
+            if reason:  # the fixture matchers' words, said of a step
+                reasons.append(f"{key}: {reason.replace('fixture wants', 'step wants')}")
     return reasons

@@ -10,6 +10,7 @@ import gzip
 import json
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ class Recorded:
     status: int
     response_headers: dict[str, str]
     response_body: bytes
+    recorded_at: datetime | None = None
+    """HAR ``startedDateTime``; a cassette's own modification time (VCR.py keeps no date per interaction)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ def _is_text(body: bytes) -> bool:
     return True
 
 
-def _vcr(document: dict[str, Any], name: str) -> tuple[list[Recorded], list[Skipped]]:
+def _vcr(document: dict[str, Any], name: str, when: datetime | None) -> tuple[list[Recorded], list[Skipped]]:
     found: list[Recorded] = []
     skipped: list[Skipped] = []
     for number, item in enumerate(document.get("interactions") or [], 1):
@@ -123,7 +126,7 @@ def _vcr(document: dict[str, Any], name: str) -> tuple[list[Recorded], list[Skip
             request_headers = _headers(request.get("headers"))
             request_body = _decoded(_bytes(request.get("body")), request_headers.get("content-encoding", ""))
             found.append(Recorded(where, str(request["method"]).upper(), str(request["uri"]), request_headers,
-                                  request_body, code, response_headers, body))  # fmt: skip
+                                  request_body, code, response_headers, body, when))  # fmt: skip
         except Undecodable as exc:
             skipped.append(Skipped(where, f"undecodable body: {exc}"))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -143,6 +146,14 @@ def _har_body(content: dict[str, Any]) -> bytes:
     return str(text).encode("utf-8", "surrogateescape")
 
 
+def _started(value: Any) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def _har(document: dict[str, Any], name: str) -> tuple[list[Recorded], list[Skipped]]:
     found: list[Recorded] = []
     skipped: list[Skipped] = []
@@ -157,7 +168,7 @@ def _har(document: dict[str, Any], name: str) -> tuple[list[Recorded], list[Skip
             body = _har_body(response.get("content") or {})
             found.append(Recorded(where, str(request["method"]).upper(), str(request["url"]),
                                   _headers(request.get("headers")), request_body, int(response["status"]), headers,
-                                  body))  # fmt: skip
+                                  body, _started(entry.get("startedDateTime"))))  # fmt: skip
         except Undecodable as exc:
             skipped.append(Skipped(where, f"undecodable body: {exc}"))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -184,5 +195,5 @@ def read_traffic(path: Path) -> tuple[list[Recorded], list[Skipped]]:
     if isinstance(document, dict) and isinstance(document.get("log"), dict):
         return _har(document, path.name)
     if isinstance(document, dict) and isinstance(document.get("interactions"), list):
-        return _vcr(document, path.name)
+        return _vcr(document, path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC))
     raise ValueError("not a VCR.py cassette (no `interactions`) nor a HAR file (no `log`)")

@@ -102,6 +102,7 @@ def import_files(paths: Iterable[Path], out: Path) -> Report:
             if isinstance(exchange, str):
                 report.skipped.append(Skipped(item.where, exchange))
                 continue
-            written = write_fixture(out, exchange, source=f"mockserver fixtures import {item.where}")
+            source = f"mockserver fixtures import {item.where}"
+            written = write_fixture(out, exchange, item.recorded_at, source=source)
             report.written.append((item.where, written))
     return report

@@ -179,6 +179,9 @@ def test_a_har_file_imports_and_replays_byte_for_byte(
     assert "session.har#11: skipped: undecodable body: the HAR entry kept no response text" in err
     assert "session.har#12: skipped: openrouter chat_completions: the request body is not one the provider" in err
     assert replay(out, upstream.url) == recorded
+    document = json.loads(next((out / "bedrock" / "converse").glob("*-stream-*.json")).read_text())
+    assert document["provenance"]["recorded_at"] == "2026-12-01T10:00:00Z"  # the entry's startedDateTime
+    assert document["response"]["framing"] == "eventstream"
 
 
 def test_keys_in_recorded_bodies_are_cut_as_the_recorder_cuts_them(tmp_path: Path) -> None:

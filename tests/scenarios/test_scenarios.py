@@ -60,7 +60,7 @@ def test_a_call_that_is_not_the_next_step_is_the_mocks_404_naming_the_step_and_m
     assert problem["title"] == "No scenario step matched"
     [miss] = problem["scenarios"]
     assert miss["scenario"] == "two-step" and miss["expected"] == "step 1 (ask)"
-    assert miss["failed"] == ["user_message: last user message is 'Something else', fixture wants exactly 'Weather?'"]
+    assert miss["failed"] == ["user_message: last user message is 'Something else', step wants exactly 'Weather?'"]
     # The step is still expected: the right call now answers, and the state moves on.
     assert chat(mock, [{"role": "user", "content": "Weather?"}]).json()["choices"][0]["finish_reason"] == "tool_calls"
     state = httpx.get(f"{mock.url}/__admin/scenarios").json()["scenarios"]
@@ -200,3 +200,19 @@ def test_parallel_calls_to_the_same_tool_stream_with_their_own_index(mock: Serve
         calls = events.get_final_completion().choices[0].message.tool_calls or []
     assert [json.loads(c.function.arguments)["path"] for c in calls] == ["a.txt", "b.txt", "c.txt"]
     assert len({c.id for c in calls}) == 3
+
+
+def test_the_schema_is_valid_and_the_readme_example_follows_it() -> None:
+    import re
+
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from mockserver.behaviour.scenarios import SCHEMA, parse_scenario
+
+    Draft202012Validator.check_schema(json.loads(SCHEMA.read_text()))
+    readme = (Path(__file__).parents[2] / "fixtures" / "README.md").read_text()
+    [example] = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    scenario = parse_scenario(yaml.safe_load(example), "readme")
+    assert (scenario.name, scenario.mode, len(scenario.steps)) == ("agent-loop", "strict", 3)
+    assert scenario.steps[2].error == {"kind": "throttled", "status": 429, "message": "Slow down"}
