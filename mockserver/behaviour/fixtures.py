@@ -15,6 +15,7 @@ from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery
 from mockserver.behaviour.matchers import MATCHERS, TEXT_MATCHERS, Text, rank
+from mockserver.behaviour.scenarios import SCENARIOS, ScenarioBook
 from mockserver.behaviour.shapes import NO_BODY, confined, shape_problem
 from mockserver.errors import MockError
 
@@ -156,8 +157,10 @@ def parse_fixture(
 class FixtureStore:
     """All fixtures in memory, indexed by (provider, operation); no file I/O on the request path."""
 
-    def __init__(self, fixtures: list[Fixture] | None = None) -> None:
+    def __init__(self, fixtures: list[Fixture] | None = None, scenarios: ScenarioBook | None = None) -> None:
         self._fixtures: list[Fixture] = list(fixtures or [])
+        self.scenarios = ScenarioBook() if scenarios is None else scenarios
+        """The scenarios (``scenarios/`` beside the fixtures), consulted first."""
         self._lock = threading.Lock()
         self.added_bytes = 0
         """Bytes of the fixtures added at run time and still held."""
@@ -170,6 +173,8 @@ class FixtureStore:
             top = root.resolve()
             for path in sorted(root.glob("*/**/*.json")):
                 relative = path.relative_to(root)
+                if relative.parts[0] == SCENARIOS:
+                    continue  # scenarios.py reads these
                 if relative.parts[0] == SHARED:
                     provider, operation = None, None
                 elif len(relative.parts) == 3:
@@ -182,7 +187,7 @@ class FixtureStore:
                     )
                 fixtures.append(parse_fixture(_read(path, relative), str(relative), provider, operation,
                                               path.parent, top))  # fmt: skip
-        return cls(fixtures)
+        return cls(fixtures, ScenarioBook.load(root))
 
     def add(
         self, fixture: Fixture, size: int = 0, *, max_count: int | None = None, max_bytes: int | None = None

@@ -1,4 +1,5 @@
-"""Decide what answers a chat query: a matching fixture, a generated reply, or (strict) the mock's 404."""
+"""Decide what answers a chat query: a scenario step, a matching fixture, a generated reply, or (strict) the
+mock's 404."""
 
 from dataclasses import dataclass
 
@@ -6,7 +7,8 @@ from mockserver.behaviour.chat import ChatQuery, Reply, ToolCall
 from mockserver.behaviour.fixtures import Fixture, FixtureStore
 from mockserver.behaviour.generate import finish_reply, generate_reply, rng_for
 from mockserver.behaviour.reasoning import think
-from mockserver.errors import MockError
+from mockserver.behaviour.scenarios import Hit
+from mockserver.errors import ErrorKind, MockError, ProviderError
 from mockserver.http import MockResponse, json_response
 
 __all__ = ["Answer", "resolve_reply"]
@@ -20,10 +22,18 @@ class Answer:
     recorded: MockResponse | None = None
     fixture: str | None = None
     """The name of the fixture that answered (None: generated)."""
+    scenario: str | None = None
+    """``NAME#STEP`` of the scenario step that answered."""
+    error: ProviderError | None = None
+    """A scenario step's error, for the engine to raise (the provider renders it) once the call notes the step."""
 
 
 def resolve_reply(store: FixtureStore, query: ChatQuery, *, strict: bool, seed: int) -> Answer:
-    """The most specific matching fixture, else a generated reply, else (strict) the mock's own 404."""
+    """A scenario's step, else the most specific matching fixture, else a generated reply, else (strict) the
+    mock's own 404 (a strict scenario's miss is its 404 too: ``scenarios.ScenarioBook.find``)."""
+    hit = store.scenarios.find(query)
+    if hit is not None:
+        return _from_step(query, hit)
     fixture = store.find(query)
     if fixture is not None:
         if fixture.response is not None:
@@ -62,6 +72,27 @@ def _from_fixture(query: ChatQuery, fixture: Fixture, seed: int) -> Reply:
     reply.prompt_tokens = int(usage.get("prompt_tokens", reply.prompt_tokens))
     reply.completion_tokens = int(usage.get("completion_tokens", reply.completion_tokens))
     return reply
+
+
+def _from_step(query: ChatQuery, hit: Hit) -> Answer:
+    step = hit.step
+    if step.error is not None:
+        spec = step.error
+        error = ProviderError(
+            ErrorKind(spec["kind"]), spec.get("message"), status=spec.get("status"), code=spec.get("code")
+        )
+        return Answer(None, scenario=hit.label, error=error)
+    spec = step.reply or {}
+    default = f"call_{hit.scenario.tag}_{step.number}_"  # unique across the steps of one conversation
+    calls = [
+        ToolCall(str(c.get("id", f"{default}{i}")), str(c["name"]), dict(c.get("arguments", {})))
+        for i, c in enumerate(spec.get("tool_calls", []))
+    ]
+    reply = finish_reply(query, str(spec.get("content", "")), calls, None)
+    usage = spec.get("usage", {})
+    reply.prompt_tokens = int(usage.get("prompt_tokens", reply.prompt_tokens))
+    reply.completion_tokens = int(usage.get("completion_tokens", reply.completion_tokens))
+    return Answer(reply, scenario=hit.label)
 
 
 def _recorded(fixture: Fixture) -> MockResponse:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from mockserver.behaviour.fixtures import FixtureStore, parse_fixture
+from mockserver.behaviour.scenarios import parse_scenario
 from mockserver.config import MockConfig
 from mockserver.engine import views
 from mockserver.engine.journal import Journal
@@ -72,12 +73,23 @@ def handle(core: Served, request: MockRequest, segments: list[str]) -> MockRespo
         return json_response(200, {"status": "reset", "fixtures": len(core.fixtures)})
     if route == ("POST", "fixtures"):
         return _add_fixture(core, request)
+    if route == ("GET", "scenarios"):
+        return json_response(200, {"scenarios": core.fixtures.scenarios.states()})
+    if route == ("POST", "scenarios"):
+        scenario = parse_scenario(_json_body(request, "scenario"), "admin", runtime=True)
+        core.fixtures.scenarios.add(scenario, max_count=core.config.max_runtime_fixtures)
+        return json_response(201, {"added": scenario.name, "scenarios": len(core.fixtures.scenarios)})
+    if method == "POST" and len(segments) == 3 and segments[0] == "scenarios" and segments[2] == "reset":
+        if not core.fixtures.scenarios.reset(segments[1]):
+            raise MockError("Unknown scenario", f"no scenario named {segments[1]!r}", status=404,
+                            fix="GET /__admin/scenarios lists them.")  # fmt: skip
+        return json_response(200, {"status": "reset", "scenario": segments[1]})
     raise MockError(
         "Unknown admin route",
         f"{method} /{PREFIX}/{route[1]}",
         status=404,
         fix="Admin routes: GET / (the inspector), GET health, GET|DELETE requests, GET requests/ID, GET|POST "
-        "fixtures, GET metrics, POST reset.",
+        "fixtures, GET metrics, GET|POST scenarios, POST scenarios/NAME/reset, POST reset.",
     )
 
 
@@ -154,11 +166,15 @@ def _bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _add_fixture(core: Served, request: MockRequest) -> MockResponse:
+def _json_body(request: MockRequest, what: str) -> Any:
     try:
-        document: Any = request.json_body()  # the request rules: no NaN, bounded depth and numbers
+        return request.json_body()  # the request rules: no NaN, bounded depth and numbers
     except ValueError as exc:
-        raise MockError("Bad fixture", f"body is not JSON ({exc})", fix="POST a fixture document as JSON.") from exc
+        raise MockError(f"Bad {what}", f"body is not JSON ({exc})", fix=f"POST a {what} document as JSON.") from exc
+
+
+def _add_fixture(core: Served, request: MockRequest) -> MockResponse:
+    document = _json_body(request, "fixture")
     if not isinstance(document, dict):
         raise MockError("Bad fixture", "a fixture is a JSON object", fix="See fixtures/README.md.")
     provider, operation = document.pop("provider", None), document.pop("operation", None)

@@ -44,6 +44,8 @@ class Call:
     """Who is calling (API key, bearer token or AWS access key id), set by authentication: the quota key."""
     model: Model | None = None
     fixture: str | None = None
+    scenario: str | None = None
+    """``NAME#STEP`` of the scenario step that answered, if one did."""
     reply: Reply | None = None
     number: int = 0
     """The request's number since the last reset: its journal id (and part of its generator's seed)."""

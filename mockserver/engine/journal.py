@@ -131,6 +131,8 @@ class JournalEntry:
     body_truncated: bool
     status: int
     fixture: str | None
+    scenario: str | None = None
+    """``NAME#STEP`` of the scenario step that answered (``behaviour/scenarios.py``)."""
     detail: Detail | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +185,7 @@ class Journal:
         query: str = "",
         lazy: bool = False,
         detail: Detail | None = None,
+        scenario: str | None = None,
     ) -> JournalEntry | None:
         """Append an entry (masked, cut, made JSON-safe); drop the oldest beyond either bound.
 
@@ -196,7 +199,8 @@ class Journal:
         masked = {k: v for k, v in map(mask_pair, headers.items())}
         entry = JournalEntry(
             time, provider, operation, model, text(method), text(path), mask_query(query) if query else {}, masked,
-            None, len(body), hashlib.sha256(body).hexdigest() if body else None, False, status, fixture, detail,
+            None, len(body), hashlib.sha256(body).hexdigest() if body else None, False, status, fixture, scenario,
+            detail,
         )  # fmt: skip
         cost = 256 + len(kept_raw) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
         cost += detail.cost if detail is not None else 0

@@ -170,7 +170,9 @@ class Engine:
         if not operation.generates:
             return operation.render(call, query, None)
         answer = resolve_reply(self.fixtures, query, strict=self.config.strict, seed=self.config.seed)
-        call.fixture, call.reply = answer.fixture, answer.reply
+        call.fixture, call.reply, call.scenario = answer.fixture, answer.reply, answer.scenario
+        if answer.error is not None:
+            raise answer.error  # a scenario step's error: the provider renders it, the journal names the step
         response = answer.recorded or operation.render(call, query, answer.reply)
         self._settle(call)
         self._pace(call, response)
@@ -287,4 +289,5 @@ class Engine:
             fixture=call.fixture,
             lazy=True,
             detail=outcome,
+            scenario=call.scenario,
         )

@@ -181,6 +181,14 @@ class ProviderMock:
         if response.status != 201:
             raise MockAssertionError(json.loads(response.content()))
 
+    def add_scenario(self, document: dict[str, Any]) -> None:
+        """Add a scenario (``contracts/schemas/scenario.json``) through the same code as ``POST /__admin/scenarios``."""
+        body = json.dumps(document).encode()
+        headers = {"content-type": "application/json"}
+        response = self.core.handle(MockRequest.build("POST", "/__admin/scenarios", headers, body))
+        if response.status != 201:
+            raise MockAssertionError(json.loads(response.content()))
+
 
 def _matches(entry: JournalEntry, model: str | None, operation: str | None) -> bool:
     if operation is not None and entry.operation != operation:

@@ -1,4 +1,4 @@
-"""The ``record`` and ``fixtures check`` subcommands."""
+"""The ``record``, ``fixtures check`` and ``fixtures import`` subcommands."""
 
 import argparse
 import logging
@@ -43,6 +43,11 @@ def add_commands(commands: Any) -> None:
     check = actions.add_parser("check", help="list recorded fixtures older than --max-age; exit 1 if any")
     check.add_argument("--max-age", default="30d", help="e.g. 30d, 12h, 2w (default 30d)")
     check.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="folder to check (default: bundled)")
+    imports = actions.add_parser(
+        "import", help="turn VCR.py / pytest-recording cassettes and HAR files into fixtures; report what is skipped"
+    )
+    imports.add_argument("files", nargs="+", type=Path, metavar="FILE", help="cassette (YAML or JSON) or HAR file")
+    imports.add_argument("--out", type=Path, required=True, help="fixtures folder to write")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     Args:
         args: parsed arguments of either command (see ``add_commands``).
     """
+    if args.command == "fixtures" and args.action == "import":
+        return _import(args.files, args.out)
     if args.command == "fixtures":
         return _check(args.fixtures, args.max_age)
     return _record(args)
@@ -69,6 +76,21 @@ def _check(root: Path, max_age: str) -> int:
         print(f"{item.path.relative_to(root)}: recorded {item.recorded_at:%Y-%m-%d}, {item.age.days} days old")
     print(f"mockserver: {len(stale)} of {dated} recorded fixture(s) older than {max_age}", file=sys.stderr)
     return 1 if stale else 0
+
+
+def _import(files: list[Path], out: Path) -> int:
+    from mockserver.record.importer import import_files
+
+    report = import_files(files, out)
+    for where, path in report.written:
+        print(f"{where}: {path.relative_to(out)}")
+    for skipped in report.skipped:
+        print(f"{skipped.where}: skipped: {skipped.reason}", file=sys.stderr)
+    for path, reason in report.failed:
+        print(f"mockserver: {path}: {reason}", file=sys.stderr)
+    print(f"mockserver: imported {len(report.written)} fixture(s), skipped {len(report.skipped)}, "
+          f"{len(report.failed)} file(s) unreadable", file=sys.stderr)  # fmt: skip
+    return 1 if report.failed or not report.written else 0
 
 
 def _record(args: argparse.Namespace) -> int:

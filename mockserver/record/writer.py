@@ -111,7 +111,12 @@ def _name(exchange: Exchange, digest: str, from_prompt: bool) -> str:
 
 
 def write_fixture(
-    root: Path, exchange: Exchange, recorded_at: datetime | None = None, *, name_from_prompt: bool = False
+    root: Path,
+    exchange: Exchange,
+    recorded_at: datetime | None = None,
+    *,
+    name_from_prompt: bool = False,
+    source: str = "mockserver record",
 ) -> Path:
     """Write ``root/<provider>/<operation>/<name>.json`` (+ transcript) and return the JSON path.
 
@@ -150,7 +155,7 @@ def write_fixture(
             (folder / f"{name}.raw").write_bytes(body)
             response["file"] = f"{name}.raw"
     provenance = {
-        "source": "mockserver record",
+        "source": source,
         "recorded_at": (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "tool_version": f"llama-mockkit {tool_version()}",
         "provider": exchange.provider,
