@@ -216,3 +216,42 @@ def test_the_schema_is_valid_and_the_readme_example_follows_it() -> None:
     scenario = parse_scenario(yaml.safe_load(example), "readme")
     assert (scenario.name, scenario.mode, len(scenario.steps)) == ("agent-loop", "strict", 3)
     assert scenario.steps[2].error == {"kind": "throttled", "status": 429, "message": "Slow down"}
+
+
+def test_openrouter_responses_and_messages_doors_render_the_same_steps(mock: ServerThread) -> None:
+    """A scenario answers OpenRouter's Responses API and Messages door in their own vocabularies (tool calls and
+    text), through the openai and anthropic SDKs."""
+    import anthropic
+    from openai import OpenAI
+
+    weather = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    add(mock, {"name": "doors", "steps": [
+        {"match": {"user_message": "Weather in Oslo?"},
+         "reply": {"tool_calls": [{"id": "call_w", "name": "get_weather", "arguments": {"city": "Oslo"}}]}},
+        {"match": {"tool_result": {"name": "get_weather"}}, "reply": {"content": "Cold and clear in Oslo."}},
+    ]})  # fmt: skip
+    client = OpenAI(base_url=f"{mock.url}/openrouter/api/v1", api_key=KEY, max_retries=0)
+    tool = {"type": "function", "name": "get_weather", "description": "Weather", "parameters": weather}
+    scout = "meta-llama/llama-4-scout"
+    first = client.responses.create(model=scout, input="Weather in Oslo?", tools=[tool])  # type: ignore[list-item]
+    call = next(item for item in first.output if item.type == "function_call")
+    assert (call.name, json.loads(call.arguments)) == ("get_weather", {"city": "Oslo"})
+    second = client.responses.create(model=scout, tools=[tool], input=[  # type: ignore[list-item]
+        {"role": "user", "content": "Weather in Oslo?"},
+        {"type": "function_call", "call_id": call.call_id, "name": "get_weather", "arguments": call.arguments},
+        {"type": "function_call_output", "call_id": call.call_id, "output": "-5 °C, clear"}])  # fmt: skip
+    assert second.output_text == "Cold and clear in Oslo."
+
+    httpx.post(f"{mock.url}/__admin/scenarios/doors/reset", json={}).raise_for_status()
+    claude = anthropic.Anthropic(base_url=f"{mock.url}/openrouter/api", api_key=KEY, max_retries=0)
+    tools = [{"name": "get_weather", "description": "Weather", "input_schema": weather}]
+    asked = [{"role": "user", "content": "Weather in Oslo?"}]
+    used = claude.messages.create(model=scout, max_tokens=128, tools=tools, messages=asked)  # type: ignore[arg-type]
+    block = next(b for b in used.content if b.type == "tool_use")
+    assert (used.stop_reason, block.name, block.input) == ("tool_use", "get_weather", {"city": "Oslo"})
+    answered = claude.messages.create(model=scout, max_tokens=128, tools=tools, messages=[  # type: ignore[arg-type]
+        *asked, {"role": "assistant", "content": [b.model_dump() for b in used.content]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": block.id, "content": "-5 °C, clear"}]}])  # fmt: skip
+    assert answered.content[0].type == "text" and answered.content[0].text == "Cold and clear in Oslo."
+    journal = httpx.get(f"{mock.url}/__admin/requests").json()["requests"]
+    assert [e["scenario"] for e in journal[-4:]] == ["doors#1", "doors#2"] * 2
