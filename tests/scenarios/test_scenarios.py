@@ -241,6 +241,7 @@ def test_openrouter_responses_and_messages_doors_render_the_same_steps(mock: Ser
         {"type": "function_call", "call_id": call.call_id, "name": "get_weather", "arguments": call.arguments},
         {"type": "function_call_output", "call_id": call.call_id, "output": "-5 °C, clear"}])  # fmt: skip
     assert second.output_text == "Cold and clear in Oslo."
+    client.close()
 
     httpx.post(f"{mock.url}/__admin/scenarios/doors/reset", json={}).raise_for_status()
     claude = anthropic.Anthropic(base_url=f"{mock.url}/openrouter/api", api_key=KEY, max_retries=0)
@@ -251,7 +252,8 @@ def test_openrouter_responses_and_messages_doors_render_the_same_steps(mock: Ser
     assert (used.stop_reason, block.name, block.input) == ("tool_use", "get_weather", {"city": "Oslo"})
     answered = claude.messages.create(model=scout, max_tokens=128, tools=tools, messages=[  # type: ignore[arg-type]
         *asked, {"role": "assistant", "content": [b.model_dump() for b in used.content]},
-        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": block.id, "content": "-5 °C, clear"}]}])  # fmt: skip
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": block.id, "content": "-5"}]}])  # fmt: skip
     assert answered.content[0].type == "text" and answered.content[0].text == "Cold and clear in Oslo."
+    claude.close()
     journal = httpx.get(f"{mock.url}/__admin/requests").json()["requests"]
     assert [e["scenario"] for e in journal[-4:]] == ["doors#1", "doors#2"] * 2
