@@ -12,7 +12,7 @@ from typing import Any
 
 from mockserver.errors import MockError
 
-__all__ = ["Exchange", "response_head", "scope_of", "slow_body"]
+__all__ = ["Exchange", "FrameLengths", "response_head", "scope_of", "slow_body"]
 
 _HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"upgrade"})
 
@@ -87,3 +87,33 @@ def slow_body(seconds: float) -> tuple[list[tuple[bytes, bytes]], bytes]:
     headers = [(b"content-type", b"application/problem+json"), (b"x-mock-error", b"true"),
                (b"content-length", str(len(body)).encode())]  # fmt: skip
     return headers, body
+
+
+class FrameLengths:
+    """Frame boundaries on a connection's byte stream, to refuse an oversized frame at its header (RFC 9113 §4.2:
+    FRAME_SIZE_ERROR); the ``h2`` library checks a frame's length only once its whole payload has arrived."""
+
+    def __init__(self, skip: int) -> None:
+        """Start after ``skip`` bytes (the client preface)."""
+        self._skip, self._payload, self._head = skip, 0, b""
+
+    def oversized(self, data: bytes, limit: int) -> bool:
+        """Whether a frame header in ``data`` announces a payload longer than ``limit``."""
+        at, size = min(self._skip, len(data)), len(data)
+        self._skip -= at
+        while at < size:
+            if self._payload:
+                step = min(self._payload, size - at)
+                self._payload -= step
+                at += step
+                continue
+            need = 9 - len(self._head)
+            self._head += data[at : at + need]
+            at += need
+            if len(self._head) < 9:
+                return False
+            length, self._head = int.from_bytes(self._head[:3], "big"), b""
+            if length > limit:
+                return True
+            self._payload = length
+        return False

@@ -21,7 +21,7 @@ import h2.settings
 from h2.errors import ErrorCodes
 
 from mockserver.config import ServerLimits
-from mockserver.inprocess.exchange import Exchange, response_head, scope_of, slow_body
+from mockserver.inprocess.exchange import Exchange, FrameLengths, response_head, scope_of, slow_body
 
 __all__ = ["PREFACE", "Http2Protocol"]
 
@@ -56,6 +56,7 @@ class Http2Protocol(asyncio.Protocol):
         self._server: Any = None
         self._client: Any = None
         self._scheme = "http"
+        self._frames = FrameLengths(len(PREFACE))
 
     # -- asyncio.Protocol ----------------------------------------------------------------------------------------
 
@@ -73,6 +74,11 @@ class Http2Protocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         """Feed the state machine; a protocol violation ends the connection with GOAWAY (h2 wrote it)."""
+        if self._frames.oversized(data, self.conn.max_inbound_frame_size):  # RFC 9113 §4.2
+            self.conn.close_connection(error_code=ErrorCodes.FRAME_SIZE_ERROR)
+            self._flush()
+            self._close()
+            return
         try:
             events = self.conn.receive_data(data)
         except h2.exceptions.ProtocolError:

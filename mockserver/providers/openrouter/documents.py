@@ -138,10 +138,20 @@ _CONSTRAINTS = {
 }
 
 
+_LAST: tuple[object, str, router.Selection] | None = None
+"""The last request routed: its query step and its renderer ask for the same body's route (one tuple, read and
+written whole, so threads sharing a core at worst route again)."""
+
+
 def route(model: Model, body: Mapping[str, Any]) -> router.Selection:
     """The endpoint that serves the request, or OpenRouter's 404 when the routing options leave none."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is body and last[1] == model.id:
+        return last[2]
     selection = router.select(model, body)
     if selection.chosen is not None:
+        _LAST = (body, model.id, selection)
         return selection
     asked = router.requested(body, model)
     serving = sorted({router.slug(e).split("/")[0] for e in selection.endpoints})  # base slugs, e.g. deepinfra
