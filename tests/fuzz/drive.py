@@ -25,7 +25,7 @@ def in_process(core: MockCore, sent: Sent, logs: pytest.LogCaptureFixture) -> tu
     response = core.handle(MockRequest.build(sent.method, sent.target, sent.headers, sent.body))
     assert_quiet(logs, sent)
     answer = Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.content())
-    return check(sent, answer), answer
+    return check(sent, answer, core.config.root_provider), answer
 
 
 def over_the_wire(connection: Connection, sent: Sent) -> str:

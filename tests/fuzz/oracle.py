@@ -123,9 +123,13 @@ def _success(answer: Answer) -> str:
     raise AssertionError(f"unexpected content type {media!r} on a {answer.status}")
 
 
-def check(sent: Sent, answer: Answer) -> str:
-    """Assert the response is one the real provider (or the mock) could give; return and count its outcome."""
-    provider = provider_at(sent.target)
+def check(sent: Sent, answer: Answer, root: str | None = None) -> str:
+    """Assert the response is one the real provider (or the mock) could give; return and count its outcome.
+
+    ``root`` is the provider also served at its upstream's own paths (``--provider``): a path under no mount is
+    its to answer (``//api/v1/models`` is OpenRouter's ``/api/v1/models``, empty segments ignored).
+    """
+    provider = provider_at(sent.target) or root
     fault = sent.headers.get("x-mock-fault", "").strip()
     asked = fault in _FAULTS.get(provider, set())  # only a provider's own fault table may ask for a 5xx
     assert answer.status < 500 or asked, f"{answer.status} without a fault asked for: {answer.body[:300]!r}"
