@@ -11,9 +11,10 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
 from contracts import schemas
-from contracts.checks import JSON, OPEN_ENUM, SCHEMA, UNKNOWN_FIELD, Violation
+from contracts.checks import JSON, OPEN_ENUM, SCHEMA, SSE_DONE, SSE_SYNTAX, UNKNOWN_FIELD, Violation
+from contracts.wire import sse
 
-__all__ = ["check_document", "json_path", "parse_json"]
+__all__ = ["check_document", "json_path", "parse_json", "sse_documents"]
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -157,3 +158,32 @@ def _unknown_keys(refs: list[str], instance: dict[str, Any], at: tuple[str | int
                 yield from _walk(child, value, (*at, key))
         elif has_properties and not is_map and not closed:
             yield (*at, key), value, None
+
+
+def sse_documents(
+    raw: str | bytes, provider: str, kind: str, *, named: bool = False
+) -> tuple[list[tuple[int, Any, dict[str, Any]]], list[Violation], int | None]:
+    """An SSE transcript's JSON data events, each checked against ``<provider>/<kind>``.
+
+    Returns (index, SSE event, document) per object event, the violations (syntax, data after ``[DONE]``, data
+    that is not a JSON object, schema), and the index of ``[DONE]`` (None when missing); the stream grammars
+    check the order on top.
+    """
+    parsed, found = sse.parse(raw, named=named)
+    documents: list[tuple[int, Any, dict[str, Any]]] = []
+    done_at: int | None = None
+    for i, event in enumerate(parsed):
+        at = f"$[{i}]"
+        if done_at is not None:
+            found.append(SSE_DONE(at, f"data after [DONE] (line {event.line})"))
+            continue
+        if event.data == "[DONE]":
+            done_at = i
+            continue
+        document, problems = parse_json(event.data, at)
+        if problems or not isinstance(document, dict):
+            found.extend(problems or [SSE_SYNTAX(at, f"data on line {event.line} is not a JSON object")])
+            continue
+        found.extend(check_document(provider, kind, document, at))
+        documents.append((i, event, document))
+    return documents, found, done_at

@@ -14,7 +14,6 @@ from typing import Any
 from contracts.checks import (
     SSE_DONE,
     SSE_EMPTY,
-    SSE_SYNTAX,
     TYPED_CONSISTENT,
     TYPED_NAME,
     TYPED_ORDER,
@@ -22,8 +21,7 @@ from contracts.checks import (
     Severity,
     Violation,
 )
-from contracts.document import check_document, parse_json
-from contracts.wire import sse
+from contracts.document import sse_documents
 
 __all__ = ["messages_stream", "responses_stream"]
 
@@ -32,28 +30,16 @@ _Event = tuple[str, dict[str, Any]]
 
 def _decode(raw: str | bytes, kind: str, named: bool) -> tuple[list[_Event], list[Violation], bool]:
     """Parse the transcript into (path, event) pairs, schema-checking each; report whether [DONE] ended it."""
-    parsed, found = sse.parse(raw, named=named)
+    documents, found, done_at = sse_documents(raw, "openrouter", kind, named=named)
     events: list[_Event] = []
-    done = False
-    for i, event in enumerate(parsed):
+    for i, event, document in documents:
         at = f"$[{i}]"
-        if done:
-            found.append(SSE_DONE(at, f"data after [DONE] (line {event.line})"))
-            continue
-        if event.data == "[DONE]":
-            done = True
-            continue
-        document, problems = parse_json(event.data, at)
-        if problems or not isinstance(document, dict):
-            found.extend(problems or [SSE_SYNTAX(at, f"data on line {event.line} is not a JSON object")])
-            continue
-        found.extend(check_document("openrouter", kind, document, at))
         if named and event.fields.get("event") != document.get("type"):
             found.append(TYPED_NAME(at, f"event: {event.fields.get('event')!r} names type {document.get('type')!r}"))
         events.append((at, document))
     if not events:
         found.append(SSE_EMPTY("$", "no data events"))
-    return events, found, done
+    return events, found, done_at is not None
 
 
 _TERMINAL = ("response.completed", "response.incomplete", "response.failed", "error")

@@ -17,7 +17,6 @@ from contracts.checks import (
     OPEN_ENUM,
     SSE_DONE,
     SSE_EMPTY,
-    SSE_SYNTAX,
     STREAM_ERROR_LAST,
     STREAM_FINISH,
     STREAM_ID,
@@ -27,8 +26,8 @@ from contracts.checks import (
     Severity,
     Violation,
 )
-from contracts.document import check_document, json_path, parse_json
-from contracts.wire import eventstream, sse
+from contracts.document import check_document, json_path, parse_json, sse_documents
+from contracts.wire import eventstream
 
 __all__ = ["chat_stream", "converse_stream", "invoke_stream"]
 
@@ -39,23 +38,8 @@ _CONVERSE_EXCEPTIONS = set(registry.stream_exceptions("bedrock", "converse_strea
 
 def chat_stream(provider: str, raw: str | bytes) -> list[Violation]:
     """Check an OpenRouter or AI/ML API ``text/event-stream`` transcript."""
-    events, found = sse.parse(raw)
-    chunks: list[tuple[int, dict[str, Any]]] = []
-    done_at: int | None = None
-    for i, event in enumerate(events):
-        at = f"$[{i}]"
-        if done_at is not None:
-            found.append(SSE_DONE(at, f"data after [DONE] (line {event.line})"))
-            continue
-        if event.data == "[DONE]":
-            done_at = i
-            continue
-        chunk, problems = parse_json(event.data, at)
-        if problems or not isinstance(chunk, dict):
-            found.extend(problems or [SSE_SYNTAX(at, f"data on line {event.line} is not a JSON object")])
-            continue
-        found.extend(check_document(provider, "chat-chunk", chunk, at))
-        chunks.append((i, chunk))
+    documents, found, done_at = sse_documents(raw, provider, "chat-chunk")
+    chunks = [(i, chunk) for i, _, chunk in documents]
     if not chunks:
         found.append(SSE_EMPTY("$", "no data chunks"))
     if done_at is None:
