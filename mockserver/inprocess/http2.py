@@ -11,6 +11,7 @@ timeout, body deadline per stream, send deadline (unread socket or a flow-contro
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 import h2.config
@@ -30,6 +31,7 @@ PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
 _WINDOW = 16 * 1024 * 1024  # the receive window advertised: request bodies arrive without waiting on us
 _MAX_STREAMS = 128
+log = logging.getLogger("mockserver")
 
 
 class Http2Protocol(asyncio.Protocol):
@@ -177,10 +179,8 @@ class Http2Protocol(asyncio.Protocol):
 
         try:
             await self.app(scope, stream.receive, send)
-        except Exception:  # the mock's app answers every request itself; this is uvicorn's last resort too
-            if not stream.started and not stream.finished:
-                self._start(stream, 500, [(b"content-type", b"text/plain; charset=utf-8")])
-                await self._data(stream, b"Internal Server Error", end=True)
+        except Exception:  # the mock's app answers every request itself; as uvicorn: logged, then answered below
+            log.exception("Exception in ASGI application (HTTP/2 stream %d)", stream.id)
         if not stream.finished:
             if stream.started:
                 self._reset(stream, ErrorCodes.INTERNAL_ERROR)  # the app stopped mid-response
