@@ -40,6 +40,8 @@ class MockConfig:
     """Stream/latency pacing from the catalogue's latency and throughput: 0 = off (tests), 1 = real time."""
     rate_limits: bool = False
     """Enforce the catalogue's request/token quotas with each provider's own 429 / ThrottlingException."""
+    memo: bool = True
+    """Keep what an identical request established (``engine/memo.py``); False answers every request in full."""
     sigv4_credentials: dict[str, str] = field(default_factory=dict)
     """Access key id -> secret key; when set, Bedrock SigV4 signatures are verified against them."""
     admin_token: str | None = None

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("contracts", "mockserver")
 LAYERS: list[tuple[str, ...]] = [
     ("contracts",),
-    ("mockserver.http", "mockserver.parsing", "mockserver.errors", "mockserver.config", "mockserver.clock"),
+    ("mockserver.http", "mockserver.parsing", "mockserver.stamp", "mockserver.errors", "mockserver.config",
+     "mockserver.clock"),
     ("mockserver.behaviour",),
     ("mockserver.engine",),
     ("mockserver.providers",),
@@ -30,7 +31,8 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 WEB_AND_CLIENTS = ("starlette", "uvicorn", "httpx", "httpx2", "respx", "moto", "botocore", "boto3", "requests")
 PROVIDER_LOGIC = ("mockserver.behaviour", "mockserver.engine", "mockserver.providers", "mockserver.http",
-                  "mockserver.parsing", "mockserver.errors", "mockserver.config", "mockserver.clock")  # fmt: skip
+                  "mockserver.parsing", "mockserver.stamp", "mockserver.errors", "mockserver.config",
+                  "mockserver.clock")  # fmt: skip
 MAX_LINES = 300
 
 

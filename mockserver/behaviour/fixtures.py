@@ -164,6 +164,8 @@ class FixtureStore:
         self._lock = threading.Lock()
         self.added_bytes = 0
         """Bytes of the fixtures added at run time and still held."""
+        self.version = 0
+        """Counts the changes to what is held: work kept for identical requests is valid for one version."""
 
     @classmethod
     def load(cls, root: Path) -> "FixtureStore":
@@ -213,6 +215,7 @@ class FixtureStore:
             fixture.size = size
             self.added_bytes += size
             self._fixtures.insert(0, fixture)
+            self.version += 1
 
     @property
     def added(self) -> int:
@@ -247,6 +250,11 @@ class FixtureStore:
             if best is not None:
                 best.used += 1
             return best
+
+    def count_use(self, fixture: Fixture) -> None:
+        """Count one more request answered by ``fixture`` (one whose answer was kept for identical requests)."""
+        with self._lock:
+            fixture.used += 1
 
     def closest(self, query: ChatQuery, limit: int = 3) -> list[tuple[Fixture, list[str]]]:
         """The near misses, closest first, with the reason each matcher failed (only built for errors).

@@ -26,6 +26,8 @@ class Answer:
     """``NAME#STEP`` of the scenario step that answered."""
     error: ProviderError | None = None
     """A scenario step's error, for the engine to raise (the provider renders it) once the call notes the step."""
+    source: Fixture | None = None
+    """The fixture that answered, itself (its ``times`` and use count)."""
 
 
 def resolve_reply(store: FixtureStore, query: ChatQuery, *, strict: bool, seed: int) -> Answer:
@@ -37,8 +39,8 @@ def resolve_reply(store: FixtureStore, query: ChatQuery, *, strict: bool, seed: 
     fixture = store.find(query)
     if fixture is not None:
         if fixture.response is not None:
-            return Answer(None, _recorded(fixture), fixture.name)
-        return Answer(_from_fixture(query, fixture, seed), None, fixture.name)
+            return Answer(None, _recorded(fixture), fixture.name, source=fixture)
+        return Answer(_from_fixture(query, fixture, seed), None, fixture.name, source=fixture)
     if strict:
         closest = [{"fixture": f.name, "failed": reasons} for f, reasons in store.closest(query)]
         hint = (

@@ -49,6 +49,8 @@ class Call:
     reply: Reply | None = None
     number: int = 0
     """The request's number since the last reset: its journal id (and part of its generator's seed)."""
+    kept: dict[str, Any] = field(default_factory=dict)
+    """A renderer's request-only work, shared by identical requests (``engine/memo.py``); fresh when not kept."""
 
     def quirk(self, name: str) -> str:
         """The behaviour this request gets for one of its provider's quirks."""

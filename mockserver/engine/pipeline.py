@@ -12,13 +12,10 @@ import random
 from collections.abc import Sequence
 from time import perf_counter
 
-from mockserver.behaviour.capabilities import first_unsupported
 from mockserver.behaviour.chat import ChatQuery
 from mockserver.behaviour.controls import read_controls
 from mockserver.behaviour.fixtures import FixtureStore
-from mockserver.behaviour.generate import prompt_tokens, tool_tokens
 from mockserver.behaviour.limits import Limiter
-from mockserver.behaviour.pacing import delays
 from mockserver.behaviour.quirks import Quirk, check_quirks
 from mockserver.behaviour.replies import resolve_reply
 from mockserver.clock import Clock
@@ -26,9 +23,11 @@ from mockserver.config import MockConfig
 from mockserver.engine import admin
 from mockserver.engine.call import Call, Provider
 from mockserver.engine.journal import Journal
+from mockserver.engine.memo import Memo, Prepared, keepable, memo_key
 from mockserver.engine.metrics import Metrics
 from mockserver.engine.outcome import Outcome
 from mockserver.engine.routing import match_route
+from mockserver.engine.steps import check_capabilities, check_context, pace
 from mockserver.errors import ErrorKind, MockError, ProviderError
 from mockserver.http import MockRequest, MockResponse
 
@@ -70,6 +69,8 @@ class Engine:
             )
         self.journal = Journal.for_config(self.config)
         self.metrics = Metrics(lambda: len(self.journal.entries()), lambda: len(self.fixtures))
+        self.memo = Memo()
+        """What identical requests share (``engine/memo.py``); ``MockConfig.memo`` False answers each in full."""
         self.reset()
 
     def reset(self) -> None:
@@ -77,6 +78,7 @@ class Engine:
         self.fixtures = FixtureStore.load(self.config.fixtures_dir)
         self.states = {name: p.load(self.config) for name, p in self.providers.items()}
         self.limiter = Limiter()
+        self.memo.clear()
         self.journal.clear()
         self._numbers = itertools.count()
 
@@ -149,23 +151,30 @@ class Engine:
             raise ProviderError(ErrorKind.TOO_LARGE, facts={"limit": self.config.max_body_bytes})
         if operation is None:
             raise ProviderError(ErrorKind.METHOD_NOT_ALLOWED if call.path_known else ErrorKind.NOT_FOUND)
-        call.controls = read_controls(
-            call.request,
-            quirks=self.quirks,
-            faults=provider.faults,
-            stream_faults=operation.stream_faults,
-            where=f"{provider.name} {operation.name}",
-        )
+        key = memo_key(call, self.fixtures) if self.config.memo else None
+        prepared = self.memo.get(key, self._memo_version()) if key is not None else None
+        if prepared is None:
+            call.controls = read_controls(
+                call.request,
+                quirks=self.quirks,
+                faults=provider.faults,
+                stream_faults=operation.stream_faults,
+                where=f"{provider.name} {operation.name}",
+            )
+        else:
+            call.controls = prepared.controls
         if not operation.public:
             call.caller = provider.authenticate(call)
         if operation.respond is not None:
             self._fault(call)
             return operation.respond(call)
         assert operation.render
+        if prepared is not None:
+            return self._replay(call, prepared)
         query = self._query(call)
-        self._check_capabilities(call, query)
+        check_capabilities(call, query)
         if operation.generates:
-            self._check_context(call, query)
+            check_context(call, query)
         self._admit(call)
         if not operation.generates:
             return operation.render(call, query, None)
@@ -174,8 +183,30 @@ class Engine:
         if answer.error is not None:
             raise answer.error  # a scenario step's error: the provider renders it, the journal names the step
         response = answer.recorded or operation.render(call, query, answer.reply)
+        if key is not None and keepable(call.controls, answer):
+            prepared = Prepared(call.controls, call.model, query, answer, answer.source, call.kept)
+            self.memo.put(key, self._memo_version(), prepared)
         self._settle(call)
-        self._pace(call, response)
+        pace(call, response, self.config.pace)
+        return response
+
+    # -- identical requests (engine/memo.py) --------------------------------------------------------------------
+
+    def _memo_version(self) -> tuple[object, int]:
+        return self.fixtures, self.fixtures.version
+
+    def _replay(self, call: Call, prepared: Prepared) -> MockResponse:
+        """Answer an identical request from what the first one established; the per-call steps run again."""
+        assert call.operation is not None and call.operation.render is not None
+        call.model, call.kept = prepared.model, prepared.kept
+        self._admit(call)
+        answer = prepared.answer
+        if prepared.fixture is not None:
+            self.fixtures.count_use(prepared.fixture)
+        call.fixture, call.reply = answer.fixture, answer.reply
+        response = call.operation.render(call, prepared.query, answer.reply)
+        self._settle(call)
+        pace(call, response, self.config.pace)
         return response
 
     def query_of(self, call: Call) -> ChatQuery | None:
@@ -212,24 +243,6 @@ class Engine:
         if name is not None and call.provider is not None:
             raise call.provider.faults[name](call)
 
-    def _check_capabilities(self, call: Call, query: ChatQuery) -> None:
-        """Refuse a feature the model's capability matrix marks unsupported (every operation, every provider)."""
-        if call.model is None:
-            return
-        cell = first_unsupported(query.features, call.model.capabilities)
-        if cell is not None:
-            raise ProviderError(ErrorKind.UNSUPPORTED, facts={"capability": cell, "feature": cell.feature})
-
-    def _check_context(self, call: Call, query: ChatQuery) -> None:
-        model = call.model
-        if model is None:
-            return
-        prompt, wanted = prompt_tokens(query), query.max_tokens or 0
-        if wanted > model.max_output_tokens or prompt + wanted > model.context_window:
-            facts = {"prompt": prompt, "tools": tool_tokens(query), "wanted": wanted,
-                     "context": model.context_window, "max_output": model.max_output_tokens}  # fmt: skip
-            raise ProviderError(ErrorKind.CONTEXT, facts=facts)
-
     def _subject(self, call: Call) -> tuple[str, str, str]:
         return (call.provider.name if call.provider else "", call.caller or "", call.model.id if call.model else "")
 
@@ -249,17 +262,6 @@ class Engine:
         if rules:
             tokens = call.reply.prompt_tokens + call.reply.completion_tokens
             self.limiter.charge(self._subject(call), rules, tokens, self.clock.now())
-
-    def _pace(self, call: Call, response: MockResponse) -> None:
-        """Set ``response.delays`` for a successful generation when pacing is on; every transport honours them."""
-        scale = call.controls.pace if call.controls.pace is not None else self.config.pace
-        speed = call.model.speed if call.model is not None else None
-        if response.status >= 300 or scale <= 0 or speed is None or (call.reply is None and call.fixture is None):
-            return
-        parts = 1 if response.chunks is None else len(response.chunks)
-        # A recorded response has no Reply: count one token per streamed piece after the first (assumed).
-        tokens = call.reply.completion_tokens if call.reply is not None else max(parts - 1, 0)
-        response.delays = delays(speed, tokens, parts, scale)
 
     # -- errors and the journal ---------------------------------------------------------------------------------
 

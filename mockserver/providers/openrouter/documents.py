@@ -188,7 +188,7 @@ def check_parameters(model: Model, body: Mapping[str, Any]) -> None:
     route(model, body)
 
 
-def completion_document(gen_id: str, created: int, served: Served, reply: Reply) -> dict[str, Any]:
+def completion_document(gen_id: str, created: int | str, served: Served, reply: Reply) -> dict[str, Any]:
     """A ``chat.completion`` in 2026 wire key order: id, object, created, model, provider, system_fingerprint,
     service_tier, choices, usage ([obs] crmne/ruby_llm chat cassettes 2026-06), then opt-in openrouter_metadata."""
     document = {

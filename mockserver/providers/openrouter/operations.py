@@ -7,14 +7,15 @@ from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.behaviour.validation import SchemaProblem, zod_message
 from mockserver.engine.call import Call, Operation
 from mockserver.engine.journal import mask_secret
-from mockserver.http import MockResponse, json_response
+from mockserver.http import MockResponse, json_bytes, json_response
 from mockserver.providers.openai_compat import BodyRules, query_from_body, read_body, sse_response
 from mockserver.providers.openrouter import documents, listing, reasoning, router
 from mockserver.providers.openrouter.errors import BASE_HEADERS, error, user_id_for
 from mockserver.providers.openrouter.stream import stream_events
 from mockserver.providers.openrouter.usage import usage_of
+from mockserver.stamp import Stamp, slot
 
-__all__ = ["OPERATIONS", "RULES"]
+__all__ = ["OPERATIONS", "RULES", "remember"]
 
 
 def _invalid(call: Call, problem: SchemaProblem | None) -> Any:
@@ -66,13 +67,23 @@ def _served(call: Call, body: dict[str, Any]) -> documents.Served:
     return documents.Served(call.model, selection.provider or "", call.quirk("openrouter.usage"), metadata)
 
 
-def _remember(call: Call, gen_id: str, served: documents.Served, reply: Reply, streamed: bool) -> None:
-    created_at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(call.now))
+def _remember(call: Call, gen_id: str, record: dict[str, Any]) -> None:
+    """Keep the generation for ``GET /generation``: ``record`` (``_record``) with this call's id, time and latency."""
     latency = call.rng.randint(150, 900)  # milliseconds, from the seeded generator: bytes repeat with --seed
+    created_at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(call.now))
+    call.state.remember(record | {"id": gen_id, "upstream_id": "chatcmpl-" + gen_id[-20:], "created_at": created_at,
+                                  "latency": latency, "generation_time": latency})  # fmt: skip
+
+
+def _record(call: Call, served: documents.Served, reply: Reply, streamed: bool, api_type: str) -> dict[str, Any]:
+    """The generation record without its per-call fields (``_remember`` sets them): the same for identical requests."""
     app = documents.app_of(call.request)
-    call.state.remember(
-        documents.generation_record(gen_id, created_at, served, reply, streamed, latency, "completions", app)
-    )
+    return documents.generation_record("", "", served, reply, streamed, 0, api_type, app)
+
+
+def _stamped(gen_id: str, created: int) -> tuple[bytes, bytes]:
+    """The per-call values of a stamped OpenRouter document (slots 0 and 1: ``id`` and ``created``)."""
+    return f'"{gen_id}"'.encode(), str(created).encode()
 
 
 # POST /chat/completions ---------------------------------------------------------------------------------------
@@ -88,14 +99,27 @@ def _chat_query(call: Call, body: dict[str, Any]) -> ChatQuery:
 
 def _chat_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert call.model is not None and reply is not None
-    gen_id, created, served = documents.generation_id(call), int(call.now), _served(call, query.body)
-    _remember(call, gen_id, served, reply, query.stream)
+    kept = call.kept.get("chat")
+    if kept is None:  # rendered once per distinct request, with the id and the time as slots (mockserver.stamp)
+        kept = call.kept["chat"] = _chat_kept(call, query, reply)
+    stamp, record = kept
+    gen_id = documents.generation_id(call)
+    _remember(call, gen_id, record)
+    values = _stamped(gen_id, int(call.now))
+    if query.stream:
+        return sse_response(stamp.fill(values), _headers(gen_id))
+    return MockResponse(200, {"content-type": "application/json"} | _headers(gen_id), stamp.fill_one(values))
+
+
+def _chat_kept(call: Call, query: ChatQuery, reply: Reply) -> tuple[Stamp, dict[str, Any]]:
+    served = _served(call, query.body)
+    record = _record(call, served, reply, query.stream, "completions")
     if query.stream:
         fault = call.controls.stream_fault
         style = call.quirk("openrouter.usage_chunk")
-        events = stream_events(gen_id, created, served, reply, fault.index if fault else None, style)
-        return sse_response(events, _headers(gen_id))
-    return json_response(200, documents.completion_document(gen_id, created, served, reply), _headers(gen_id))
+        events = stream_events(slot(0), slot(1), served, reply, fault.index if fault else None, style)
+        return Stamp(list(events)), record
+    return Stamp([json_bytes(documents.completion_document(slot(0), slot(1), served, reply))]), record
 
 
 # POST /completions (legacy text completion, OR-SPEC-2025) ------------------------------------------------------
@@ -123,7 +147,7 @@ def _completions_query(call: Call, body: dict[str, Any]) -> ChatQuery:
 def _completions_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert call.model is not None and reply is not None
     gen_id, served = documents.generation_id(call), _served(call, query.body)
-    _remember(call, gen_id, served, reply, False)
+    _remember(call, gen_id, _record(call, served, reply, False, "completions"))
     document: dict[str, Any] = {
         "id": gen_id,
         "object": "text_completion",
@@ -233,4 +257,9 @@ OPERATIONS = {
 }  # fmt: skip
 
 # What the other generating doors (responses.py, messages.py) share with chat: one router, one generation record.
-served, remember, generation_headers, model_of = _served, _remember, _headers, _model
+def remember(call: Call, gen_id: str, served: documents.Served, reply: Reply, streamed: bool) -> None:
+    """Keep a generation of another door (its record is built for each call: those doors keep no stamp yet)."""
+    _remember(call, gen_id, _record(call, served, reply, streamed, "completions"))
+
+
+served, generation_headers, model_of = _served, _headers, _model
