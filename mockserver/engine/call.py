@@ -1,6 +1,7 @@
 """The engine's types: one request on its way (``Call``), and what a provider declares (``Operation``, ``Provider``)."""
 
-import random
+import functools
+import hashlib
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,8 +36,8 @@ class Call:
     """The provider's loaded state (catalogue, remembered generations)."""
     now: float
     """Epoch seconds when the request arrived, from the engine's clock (frozen with ``--freeze-time``)."""
-    rng: random.Random
-    """Seeded from ``--seed`` and the request's number: every id and random choice comes from here."""
+    seed: str
+    """``--seed`` and the request's number: every id and random choice is drawn from it (``draw``)."""
     path_known: bool = False
     """The path exists with another method (405 rather than 404)."""
     controls: Controls = field(default_factory=Controls)
@@ -51,22 +52,45 @@ class Call:
     """The request's number since the last reset: its journal id (and part of its generator's seed)."""
     kept: dict[str, Any] = field(default_factory=dict)
     """A renderer's request-only work, shared by identical requests (``engine/memo.py``); fresh when not kept."""
+    _pool: bytes = b""
+    _blocks: int = 0
 
     def quirk(self, name: str) -> str:
         """The behaviour this request gets for one of its provider's quirks."""
         known = {q.name: q for q in self.provider.quirks} if self.provider else {}
         return quirk(known[name], self.config.quirks, self.controls.quirks)
 
+    def draw(self, size: int) -> bytes:
+        """The next ``size`` bytes of the request's own random stream: BLAKE2b of its ``seed`` and a block number.
+
+        Deterministic for a seed and a request number, whatever other requests do; no generator is built per call.
+        """
+        while len(self._pool) < size:
+            self._pool += hashlib.blake2b(f"{self.seed}:{self._blocks}".encode()).digest()
+            self._blocks += 1
+        taken, self._pool = self._pool[:size], self._pool[size:]
+        return taken
+
     def token(self, length: int, alphabet: str = ALNUM) -> str:
-        """``length`` characters drawn from ``alphabet`` with the request's seeded generator."""
-        return "".join(self.rng.choices(alphabet, k=length))
+        """``length`` characters drawn from ``alphabet`` (at most 256 characters)."""
+        return self.draw(length).translate(_table(alphabet)).decode("latin-1")
+
+    def between(self, low: int, high: int) -> int:
+        """A whole number from ``low`` to ``high``, both included."""
+        return low + int.from_bytes(self.draw(8)) % (high - low + 1)
 
     def uuid(self) -> str:
-        """A version-4 UUID from the request's seeded generator."""
-        value = self.rng.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)
+        """A version-4 UUID drawn from the request's stream."""
+        value = int.from_bytes(self.draw(16)) & ~(0xF000 << 64) | (0x4000 << 64)
         value = value & ~(0xC000 << 48) | (0x8000 << 48)
         text = f"{value:032x}"
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+@functools.cache
+def _table(alphabet: str) -> bytes:
+    """Byte -> character of ``alphabet`` (its index modulo the alphabet's size), for ``bytes.translate``."""
+    return bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
 
 
 Respond = Callable[[Call], MockResponse]

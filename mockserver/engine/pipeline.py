@@ -8,7 +8,6 @@ resolved, and faults injected, before the body is read. Providers supply the hoo
 
 import itertools
 import logging
-import random
 from collections.abc import Sequence
 from time import perf_counter
 
@@ -107,9 +106,9 @@ class Engine:
             operation = provider.operations[route.operation] if route else None
             state = self.states[provider.name]
         number = next(self._numbers)
-        rng = random.Random(f"{self.config.seed}:{number}")
         now = self.clock.now()
-        return Call(request, self.config, provider, operation, params, state, now, rng, known, number=number)
+        seed = f"{self.config.seed}:{number}"
+        return Call(request, self.config, provider, operation, params, state, now, seed, known, number=number)
 
     # -- the pipeline -------------------------------------------------------------------------------------------
 

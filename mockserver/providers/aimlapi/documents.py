@@ -14,7 +14,7 @@ __all__ = ["completion_document", "completion_document_2026", "new_id", "stream_
 
 def new_id(call: Call) -> str:
     """A Together-style id such as ``npXgTRD-28Eivz-92e226847aa70d87`` ([obs-docs] AIML Llama 4 pages, 2025-04)."""
-    return f"{call.token(7)}-{call.token(6)}-{call.rng.getrandbits(64):016x}"
+    return f"{call.token(7)}-{call.token(6)}-{call.draw(8).hex()}"
 
 
 def _upstream(model: Model) -> str:

@@ -69,7 +69,7 @@ def _served(call: Call, body: dict[str, Any]) -> documents.Served:
 
 def _remember(call: Call, gen_id: str, record: dict[str, Any]) -> None:
     """Keep the generation for ``GET /generation``: ``record`` (``_record``) with this call's id, time and latency."""
-    latency = call.rng.randint(150, 900)  # milliseconds, from the seeded generator: bytes repeat with --seed
+    latency = call.between(150, 900)  # milliseconds, drawn from the call's seeded stream: bytes repeat with --seed
     created_at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(call.now))
     call.state.remember(record | {"id": gen_id, "upstream_id": "chatcmpl-" + gen_id[-20:], "created_at": created_at,
                                   "latency": latency, "generation_time": latency})  # fmt: skip
