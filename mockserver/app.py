@@ -108,9 +108,13 @@ class MockApp:
         if message["type"] == "http.disconnect":
             return
         raw_path = scope.get("raw_path") or scope["path"].encode()
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        # ASGI header names are lower-case already (the spec); the last of repeated names wins, as in build()
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = scope.get("query_string", b"").decode("latin-1")
-        request = MockRequest.build(scope["method"], raw_path.decode("latin-1"), headers, body, query)
+        path = raw_path.decode("latin-1")
+        if "?" in path and not query:
+            path, query = path.split("?", 1)
+        request = MockRequest(scope["method"].upper(), path, headers, body, query)
         core = self.core
         arrived = core.clock.monotonic()
         response = core.handle(request)

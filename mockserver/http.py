@@ -49,6 +49,8 @@ class MockRequest:
     @property
     def segments(self) -> list[str]:
         """The path split on ``/`` and each part percent-decoded (so ``%2F`` inside an ARN survives)."""
+        if "%" not in self.raw_path:
+            return [part for part in self.raw_path.split("/") if part]
         return [unquote(part) for part in self.raw_path.split("/") if part]
 
     def bearer_token(self) -> str:

@@ -19,7 +19,7 @@ from mockserver.behaviour.scenarios import parse_scenario
 from mockserver.config import MockConfig
 from mockserver.engine import views
 from mockserver.engine.journal import Journal
-from mockserver.engine.metrics import CONTENT_TYPE, Metrics
+from mockserver.engine.metrics import Metrics
 from mockserver.errors import MockError
 from mockserver.http import MockRequest, MockResponse, json_response
 
@@ -64,7 +64,8 @@ def handle(core: Served, request: MockRequest, segments: list[str]) -> MockRespo
     if route == ("GET", "fixtures"):
         return json_response(200, views.fixtures_view(core.fixtures))
     if route == ("GET", "metrics"):
-        return MockResponse(200, {"content-type": CONTENT_TYPE}, core.metrics.exposition())
+        kind, text = core.metrics.exposition()
+        return MockResponse(200, {"content-type": kind}, text)
     if route == ("DELETE", "requests"):
         core.journal.clear()
         return MockResponse(204)

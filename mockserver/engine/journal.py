@@ -7,7 +7,6 @@ to ``max_body_bytes`` whole). Every body keeps its size and sha256. What is kept
 surrogate becomes the six characters ``\\udXXX``, NaN, Infinity and numbers out of range stay the text they were.
 """
 
-import dataclasses
 import hashlib
 import json
 import math
@@ -88,13 +87,22 @@ def _keep_body(raw: bytes, limit: int) -> tuple[Any, bool]:
 
 
 def _read(item: list[Any]) -> "JournalEntry":
-    """The entry of a journal item, its body read (once) from the raw bytes it kept."""
-    entry: JournalEntry = item[0]
-    if item[2] is not None:
-        raw, cut = item[2]
-        kept = raw.decode("utf-8", "replace") if cut else _keep_body(raw, len(raw))[0]
-        entry = item[0] = dataclasses.replace(entry, body=kept, body_truncated=cut)
+    """The entry of a journal item, made (once) from what ``Journal.record`` kept: headers and query masked, the
+    body read from its raw bytes and hashed. Until then an item holds references, and no secret is copied."""
+    if isinstance(item[0], tuple):
+        (time, provider, operation, model, method, path, query, headers, size, digest, status, fixture, scenario,
+         detail) = item[0]  # fmt: skip
+        raw, cut = item[2] if item[2] is not None else (b"", False)
+        if digest is None and raw:
+            digest = hashlib.sha256(raw).hexdigest()
+        masked = {k: v for k, v in map(mask_pair, headers.items())}
+        body = (raw.decode("utf-8", "replace") if cut else _keep_body(raw, len(raw))[0]) if raw else None
+        item[0] = JournalEntry(
+            time, provider, operation, model, text(method), text(path), mask_query(query) if query else {}, masked,
+            body, size, digest, cut, status, fixture, scenario, detail,
+        )  # fmt: skip
         item[2] = None
+    entry: JournalEntry = item[0]
     return entry
 
 
@@ -195,24 +203,21 @@ class Journal:
         """
         # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
         limit = self.body_limit if len(body) <= self.body_limit else BODY_BYTES
-        kept_raw = body if len(body) <= limit else body[:limit]
-        masked = {k: v for k, v in map(mask_pair, headers.items())}
-        entry = JournalEntry(
-            time, provider, operation, model, text(method), text(path), mask_query(query) if query else {}, masked,
-            None, len(body), hashlib.sha256(body).hexdigest() if body else None, False, status, fixture, scenario,
-            detail,
-        )  # fmt: skip
-        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(len(k) + len(v) for k, v in masked.items())
+        cut = len(body) > limit
+        kept_raw = body[:limit] if cut else body
+        digest = hashlib.sha256(body).hexdigest() if cut else None  # a whole body is hashed when read
+        pending = (time, provider, operation, model, method, path, query, headers, len(body), digest, status,
+                   fixture, scenario, detail)  # fmt: skip
+        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(len(k) + len(v) for k, v in headers.items())
         cost += detail.cost if detail is not None else 0
-        item: list[Any] = [entry, cost, (kept_raw, len(body) > limit) if body else None]
-        if not lazy:
-            entry = _read(item)
+        item: list[Any] = [pending, cost, (kept_raw, cut) if body else None]
+        entry = None if lazy else _read(item)
         with self._lock:
             self._entries.append(item)
             self._bytes += cost
             while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
                 self._bytes -= self._entries.popleft()[1]
-        return None if lazy else entry
+        return entry
 
     def entries(self) -> list[JournalEntry]:
         """All kept entries, oldest first."""

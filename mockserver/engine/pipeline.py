@@ -59,6 +59,9 @@ class Engine:
         self.providers = {p.name: p for p in providers}
         self.routes = {p.name: p.routes for p in providers}
         self.quirks: dict[str, Quirk] = {q.name: q for p in providers for q in p.quirks}
+        self._mounts = [(p, p.mount_segments) for p in providers]
+        root = self.providers.get(self.config.root_provider or "")
+        self._root = (root, root.upstream_segments) if root is not None else None
         check_quirks(self.config.quirks, self.quirks, "configuration")
         if self.config.root_provider and self.config.root_provider not in self.providers:
             raise MockError(
@@ -85,20 +88,19 @@ class Engine:
 
     def resolve(self, segments: list[str]) -> tuple[Provider | None, list[str]]:
         """Find the provider whose mount (or, for the root provider, upstream path) prefixes ``segments``."""
-        for provider in self.providers.values():
-            mount = provider.mount_segments
+        for provider, mount in self._mounts:
             if segments[: len(mount)] == mount:
                 return provider, segments[len(mount) :]
-        root = self.providers.get(self.config.root_provider or "")
-        if root is not None:
-            upstream = root.upstream_segments
+        if self._root is not None:
+            root, upstream = self._root
             if segments[: len(upstream)] == upstream:
                 return root, segments[len(upstream) :]
         return None, segments
 
-    def begin(self, request: MockRequest) -> Call:
-        """Route ``request`` and open its ``Call``: provider, operation, path parameters, time and seeded ids."""
-        provider, rest = self.resolve(request.segments)
+    def begin(self, request: MockRequest, segments: list[str] | None = None) -> Call:
+        """Route ``request`` (its ``segments``, if already split) and open its ``Call``: provider, operation, path
+        parameters, time and seeded ids."""
+        provider, rest = self.resolve(request.segments if segments is None else segments)
         operation, known, state = None, False, None
         params: dict[str, str] = {}
         if provider is not None:
@@ -114,16 +116,17 @@ class Engine:
 
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request; never raises."""
-        if request.segments[:1] == [admin.PREFIX]:
+        segments = request.segments
+        if segments[:1] == [admin.PREFIX]:
             try:
-                return admin.handle(self, request, request.segments[1:])
+                return admin.handle(self, request, segments[1:])
             except MockError as exc:
                 return exc.to_response()
             except Exception:  # a bug: logged, and the mock's own failure document, never a bare 500
                 log.exception("unexpected error in %s", request.raw_path)
                 return _FAILURE.to_response()
         started = perf_counter()
-        call = self.begin(request)
+        call = self.begin(request, segments)
         try:
             response = self._run(call)
         except ProviderError as exc:

@@ -36,7 +36,12 @@ def _count(reply: Reply) -> int:
 
 
 def stream_events(
-    gen_id: str, created: int | str, served: Served, reply: Reply, fault_at: int | None = None, usage_chunk: str = "2026"
+    gen_id: str,
+    created: int | str,
+    served: Served,
+    reply: Reply,
+    fault_at: int | None = None,
+    usage_chunk: str = "2026",
 ) -> LazyChunks:
     """The SSE transcript: keep-alive comments before and between events, role on every delta, usage chunk, [DONE].
 
