@@ -60,6 +60,14 @@ class Call:
         known = {q.name: q for q in self.provider.quirks} if self.provider else {}
         return quirk(known[name], self.config.quirks, self.controls.quirks)
 
+    def keep(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, made once for identical requests (``engine/memo.py``): only for work that depends on nothing
+        but the request (no id, no time, no state)."""
+        found = self.kept.get(name)
+        if found is None:
+            found = self.kept[name] = make()
+        return found
+
     def draw(self, size: int) -> bytes:
         """The next ``size`` bytes of the request's own random stream: BLAKE2b of its ``seed`` and a block number.
 

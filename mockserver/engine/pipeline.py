@@ -57,7 +57,7 @@ class Engine:
         self.config = config or MockConfig()
         self.clock = clock or Clock()
         self.providers = {p.name: p for p in providers}
-        self.routes = {p.name: p.routes for p in providers}
+        self.routes = {p.name: p.routes for p in providers}  # built once: Provider.routes makes them each time
         self.quirks: dict[str, Quirk] = {q.name: q for p in providers for q in p.quirks}
         self._mounts = [(p, p.mount_segments) for p in providers]
         root = self.providers.get(self.config.root_provider or "")

@@ -5,7 +5,7 @@ and '/' in a Bedrock model id (``%3A``, ``%2F``), so an inference-profile ARN st
 §3.1).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contracts.registry import Provider as ProviderFacts
 
@@ -19,11 +19,11 @@ class Route:
     method: str
     path: str
     operation: str
+    parts: tuple[str, ...] = field(init=False, compare=False)
+    """The template's segments; ``{name}`` segments capture one decoded segment."""
 
-    @property
-    def parts(self) -> list[str]:
-        """The template's segments; ``{name}`` segments capture one decoded segment."""
-        return [p for p in self.path.split("/") if p]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(p for p in self.path.split("/") if p))
 
 
 def match_route(routes: list[Route], method: str, segments: list[str]) -> tuple[Route | None, dict[str, str], bool]:

@@ -41,6 +41,8 @@ REQUESTS: list[tuple[str, dict[str, str], Any]] = [
     ("/aimlapi/v1/chat/completions", {}, CHAT | {"stream": True}),
     (f"/bedrock/model/{MAVERICK}/converse", {}, CONVERSE),
     (f"/bedrock/model/{MAVERICK}/converse-stream", {}, CONVERSE),
+    (f"/bedrock/model/{MAVERICK}/converse-stream", {"x-mock-stream-fault": "2"}, CONVERSE),
+    (f"/bedrock/model/{MAVERICK}/converse", {}, CONVERSE | {"inferenceConfig": {"maxTokens": 7}}),
     (f"/bedrock/model/{MAVERICK}/invoke", {}, {"prompt": "Tell me about Llama"}),
     (f"/bedrock/model/{MAVERICK}/invoke-with-response-stream", {}, {"prompt": "Tell me about Llama"}),
 ]

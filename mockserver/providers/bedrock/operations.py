@@ -117,25 +117,33 @@ def _invoke_stream_query(call: Call, body: Any) -> ChatQuery:
 
 def _invoke_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert reply is not None
-    time = documents.timing(query, reply, call.config.seed)
-    headers = {
-        "x-amzn-requestid": call.uuid(),
-        "x-amzn-bedrock-invocation-latency": str(time.total),
-        "x-amzn-bedrock-input-token-count": str(reply.prompt_tokens),
-        "x-amzn-bedrock-output-token-count": str(reply.completion_tokens),
-    }
-    return json_response(200, documents.invoke_document(reply), headers)
+
+    def make() -> tuple[bytes, dict[str, str]]:
+        time = documents.timing(query, reply, call.config.seed)
+        headers = {
+            "x-amzn-bedrock-invocation-latency": str(time.total),
+            "x-amzn-bedrock-input-token-count": str(reply.prompt_tokens),
+            "x-amzn-bedrock-output-token-count": str(reply.completion_tokens),
+        }
+        return json_bytes(documents.invoke_document(reply)), headers
+
+    body, headers = call.keep("invoke", make)  # the request id is the only per-call value
+    return MockResponse(200, {"content-type": "application/json", "x-amzn-requestid": call.uuid()} | headers, body)
 
 
 def _invoke_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert reply is not None
-    time = documents.timing(query, reply, call.config.seed)
-    events = []
-    for i, chunk in enumerate(documents.invoke_chunks(reply, time)):
-        raw = json_bytes(chunk)
-        events.append(("chunk", _padded({"bytes": base64.b64encode(raw).decode()}, call.request.body, i)))
+
+    def make() -> tuple[bytes, ...]:
+        time = documents.timing(query, reply, call.config.seed)
+        events = []
+        for i, chunk in enumerate(documents.invoke_chunks(reply, time)):
+            raw = json_bytes(chunk)
+            events.append(("chunk", _padded({"bytes": base64.b64encode(raw).decode()}, call.request.body, i)))
+        return tuple(_frames(call, events))
+
     headers = _stream_headers(call, **{"x-amzn-bedrock-content-type": "application/json"})
-    return MockResponse(200, headers, chunks=_frames(call, events))
+    return MockResponse(200, headers, chunks=call.keep("invoke_stream", make))
 
 
 # Converse and ConverseStream ------------------------------------------------------------------------------------
@@ -162,21 +170,31 @@ def _converse_stream_query(call: Call, body: Any) -> ChatQuery:
 
 def _converse_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert reply is not None
-    time = documents.timing(query, reply, call.config.seed)
-    document = documents.converse_document(reply, time)
-    document |= members.response_fields(query.body, reply, time.total, documents.invoke_document(reply))
-    return json_response(200, dict(sorted(document.items())), {"x-amzn-requestid": call.uuid()})
+
+    def make() -> bytes:
+        time = documents.timing(query, reply, call.config.seed)
+        document = documents.converse_document(reply, time)
+        document |= members.response_fields(query.body, reply, time.total, documents.invoke_document(reply))
+        return json_bytes(dict(sorted(document.items())))
+
+    body = call.keep("converse", make)  # the request id is the only per-call value
+    return MockResponse(200, {"content-type": "application/json", "x-amzn-requestid": call.uuid()}, body)
 
 
 def _converse_stream_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert reply is not None
-    time = documents.timing(query, reply, call.config.seed)
-    events = [
-        (name, _padded(payload, call.request.body, i))
-        for i, (name, payload) in enumerate(members.stream_fields(
-            documents.converse_events(reply, time), query.body, reply, time.total, documents.invoke_document(reply)))
-    ]
-    return MockResponse(200, _stream_headers(call), chunks=_frames(call, events))
+
+    def make() -> tuple[bytes, ...]:
+        time = documents.timing(query, reply, call.config.seed)
+        events = [
+            (name, _padded(payload, call.request.body, i))
+            for i, (name, payload) in enumerate(members.stream_fields(
+                documents.converse_events(reply, time), query.body, reply, time.total,
+                documents.invoke_document(reply)))
+        ]  # fmt: skip
+        return tuple(_frames(call, events))
+
+    return MockResponse(200, _stream_headers(call), chunks=call.keep("converse_stream", make))
 
 
 # CountTokens ----------------------------------------------------------------------------------------------------
