@@ -208,7 +208,7 @@ class Journal:
         digest = hashlib.sha256(body).hexdigest() if cut else None  # a whole body is hashed when read
         pending = (time, provider, operation, model, method, path, query, headers, len(body), digest, status,
                    fixture, scenario, detail)  # fmt: skip
-        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(len(k) + len(v) for k, v in headers.items())
+        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(map(len, headers)) + sum(map(len, headers.values()))
         cost += detail.cost if detail is not None else 0
         item: list[Any] = [pending, cost, (kept_raw, cut) if body else None]
         entry = None if lazy else _read(item)

@@ -136,6 +136,7 @@ def make_server(
         listener_app(app, served_admin),
         http=protocol_for(limits),
         ws="none",  # the mock serves no WebSocket: an Upgrade request is answered as plain HTTP
+        proxy_headers=False,  # X-Forwarded-* is a client's header like any other: never the peer's address
         timeout_keep_alive=limits.keep_alive_timeout,
         access_log=False,
         log_level=log_level,

@@ -1,6 +1,7 @@
 """OpenRouter's documents with no HTTP in them: state, model and endpoint routing, completions, generation records."""
 
 import threading
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -55,7 +56,7 @@ class OpenRouterState:
     """The catalogue and the generations this mock produced (bounded, for ``GET /generation``)."""
 
     catalogue: Catalogue
-    generations: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict)
+    generations: OrderedDict[str, tuple[dict[str, Any], float, int]] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     usage: float = 0.0
 
@@ -76,13 +77,22 @@ class OpenRouterState:
         )
         return cls(catalogue)
 
-    def remember(self, record: dict[str, Any], keep: int = 1000) -> None:
-        """Store a generation record, dropping the oldest beyond ``keep``."""
+    def remember(self, gen_id: str, record: dict[str, Any], now: float, latency: int, keep: int = 1000) -> None:
+        """Store a generation (``record`` less its per-call fields, completed by ``generation``), keep ``keep``."""
         with self.lock:
-            self.generations[record["id"]] = record
+            self.generations[gen_id] = (record, now, latency)
             self.usage += float(record["total_cost"])
             while len(self.generations) > keep:
                 self.generations.popitem(last=False)
+
+    def generation(self, gen_id: str) -> dict[str, Any] | None:
+        """What ``GET /generation?id=`` returns for a generation this mock produced, or None."""
+        if (stored := self.generations.get(gen_id)) is None:  # one dict read: atomic beside remember's writes
+            return None
+        record, now, latency = stored
+        created_at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(now))
+        return record | {"id": gen_id, "upstream_id": "chatcmpl-" + gen_id[-20:], "created_at": created_at,
+                         "latency": latency, "generation_time": latency}  # fmt: skip
 
 
 # What OpenRouter routes on: a request using one of these with no endpoint of the model supporting it is a 404
@@ -139,8 +149,7 @@ _CONSTRAINTS = {
 
 
 _LAST: tuple[object, str, router.Selection] | None = None
-"""The last request routed: its query step and its renderer ask for the same body's route (one tuple, read and
-written whole, so threads sharing a core at worst route again)."""
+# The last body routed, for its renderer (one tuple read and written whole: threads at worst route again).
 
 
 def route(model: Model, body: Mapping[str, Any]) -> router.Selection:

@@ -1,6 +1,5 @@
 """OpenRouter's operations: the hooks the engine calls for each step, one group per operation (OR-SPEC paths)."""
 
-import time
 from typing import Any
 
 from mockserver.behaviour.chat import ChatQuery, Reply
@@ -70,9 +69,7 @@ def _served(call: Call, body: dict[str, Any]) -> documents.Served:
 def _remember(call: Call, gen_id: str, record: dict[str, Any]) -> None:
     """Keep the generation for ``GET /generation``: ``record`` (``_record``) with this call's id, time and latency."""
     latency = call.between(150, 900)  # milliseconds, drawn from the call's seeded stream: bytes repeat with --seed
-    created_at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(call.now))
-    call.state.remember(record | {"id": gen_id, "upstream_id": "chatcmpl-" + gen_id[-20:], "created_at": created_at,
-                                  "latency": latency, "generation_time": latency})  # fmt: skip
+    call.state.remember(gen_id, record, call.now, latency)
 
 
 def _record(call: Call, served: documents.Served, reply: Reply, streamed: bool, api_type: str) -> dict[str, Any]:
@@ -200,7 +197,7 @@ def get_generation(call: Call) -> MockResponse:
     gen_id = call.request.query.get("id")
     if not gen_id:
         raise error(400, "Invalid request: id: Required", metadata={"error_type": "invalid_request"})
-    record = call.state.generations.get(gen_id)
+    record = call.state.generation(gen_id)
     if record is None:
         raise error(404, f"Generation {gen_id} not found", metadata={"error_type": "not_found"})
     return json_response(200, {"data": record}, BASE_HEADERS)
