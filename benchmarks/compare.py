@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--aimock-dir", default=os.environ.get("AIMOCK_DIR", str(Path(".bench/aimock").resolve())))
     parser.add_argument("--wrk", default=os.environ.get("WRK") or shutil.which("wrk"))
     parser.add_argument("--scenarios", default="or_chat,br_converse,or_stream")
+    parser.add_argument("--only", choices=["startup"], help="startup: only the start-ups (take --starts 10 or more)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mockserver-compare-"))
     bare_bodies(work / "bodies.json")
@@ -209,6 +210,9 @@ def main() -> None:
             for target in targets:
                 start(target, args.server_cpu)
                 stop(target)
+        if args.only == "startup":
+            report_startups(targets, args.starts)
+            return
         for target in targets:
             start(target, args.server_cpu)
         scenarios = args.scenarios.split(",") if args.wrk else []
@@ -240,6 +244,16 @@ def main() -> None:
         for target in targets:
             stop(target)
     report(targets, rows, rss, args)
+
+
+def report_startups(targets: list[Target], starts: int) -> None:
+    """``--only startup``: each target's start-ups, their median and its ratio to the first target's."""
+    ref = statistics.median(targets[0].startups)
+    print(f"\nstart-up, spawn -> first answer (ms), {starts} starts each, targets alternating")
+    for target in targets:
+        value = statistics.median(target.startups)
+        each = " ".join(f"{s * 1e3:.0f}" for s in target.startups)
+        print(f"{target.name:>15}: median {value * 1e3:.0f} ({value / ref:.2f}x)  [{each}]")
 
 
 def report(targets: list[Target], rows: dict[str, dict[str, list[float]]], rss: dict[str, float],
