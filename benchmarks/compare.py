@@ -168,7 +168,7 @@ def compile_bytecode() -> None:
     """Write this checkout's bytecode, as pip does when it installs the wheel, so a start reads it.
 
     An editable install compiles nothing up front, and under ``PYTHONDONTWRITEBYTECODE=1`` Python writes no
-    ``__pycache__`` either: every start would compile the ~100 modules from source (about 100 ms here), a cost no
+    ``__pycache__`` either: every start would compile the ~90 modules from source (70-110 ms here), a cost no
     installed copy pays and the bare app (its dependencies all compiled) never shows.
     """
     import compileall
