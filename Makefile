@@ -19,7 +19,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# Bytecode first (only what changed): an editable install under PYTHONDONTWRITEBYTECODE=1 would compile every
+# module from source on each start, 70-110 ms; pip compiles an installed wheel the same way.
 serve: $(VENV)/.installed
+	$(BIN)/python -m compileall -q mockserver contracts >/dev/null
 	$(BIN)/mockserver serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

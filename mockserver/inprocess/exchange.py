@@ -12,7 +12,10 @@ from typing import Any
 
 from mockserver.errors import MockError
 
-__all__ = ["Exchange", "FrameLengths", "response_head", "scope_of", "slow_body"]
+__all__ = ["PREFACE", "Exchange", "FrameLengths", "response_head", "scope_of", "slow_body"]
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+"""The client connection preface (RFC 9113 §3.4): an HTTP/2 client with prior knowledge starts with it."""
 
 _HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"upgrade"})
 

@@ -22,12 +22,9 @@ import h2.settings
 from h2.errors import ErrorCodes
 
 from mockserver.config import ServerLimits
-from mockserver.inprocess.exchange import Exchange, FrameLengths, response_head, scope_of, slow_body
+from mockserver.inprocess.exchange import PREFACE, Exchange, FrameLengths, response_head, scope_of, slow_body
 
 __all__ = ["PREFACE", "Http2Protocol"]
-
-PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-"""The client connection preface (RFC 9113 §3.4): an HTTP/2 client with prior knowledge starts with it."""
 
 _WINDOW = 16 * 1024 * 1024  # the receive window advertised: request bodies arrive without waiting on us
 _MAX_STREAMS = 128

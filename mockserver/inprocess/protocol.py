@@ -17,7 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mockserver.config import ServerLimits
 from mockserver.errors import MockError
-from mockserver.inprocess.http2 import PREFACE, Http2Protocol
+from mockserver.inprocess.exchange import PREFACE
 
 __all__ = ["GRACE", "GuardedProtocol", "protocol_for"]
 
@@ -144,6 +144,8 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _to_http2(self, data: bytes) -> None:
         """Hand this connection to ``Http2Protocol`` (same app, state and limits), replaying ``data``."""
+        from mockserver.inprocess.http2 import Http2Protocol  # h2 and hpack: only once a client speaks HTTP/2
+
         self._sniff = None
         self._cancel()
         self.connections.discard(self)

@@ -16,12 +16,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from mockserver.app import Everything, to_mock_request, to_starlette_response
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.engine.call import Provider
 from mockserver.errors import MockError
 from mockserver.http import MockRequest
+from mockserver.record.bridge import Everything, to_mock_request, to_starlette_response
 from mockserver.record.framing import Framer, framing_of
 from mockserver.record.redact import Redactor
 from mockserver.record.upstream import Destinations, check_region, forwarded_path, resign, strip_secrets

@@ -138,3 +138,83 @@ def test_fixture_series_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     samples = _samples(core.handle(MockRequest.build("GET", "/__admin/metrics", {})).content().decode())
     names = {s.labels["fixture"]: s.value for s in samples["mockkit_fixture_hits_total"]}
     assert names["(other)"] >= 1 and len(names) < 6 and sum(names.values()) == 6
+
+
+class _Reference:
+    """The metrics as prometheus_client's own Counter, Histogram and Gauge kept them (the engine's until it
+    counted plain numbers, 74ede7b): ``Metrics.exposition`` must give these bytes, up to the ``_created`` times."""
+
+    def __init__(self, journal_entries: Any, fixtures: Any) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        from mockserver.engine.metrics import LATENCY_BUCKETS
+
+        self.registry = registry = CollectorRegistry()
+        by_call = ["provider", "operation"]
+        self.requests = Counter("mockkit_requests", "Requests answered, by provider, operation and HTTP status",
+                                [*by_call, "status"], registry=registry)  # fmt: skip
+        self.latency = Histogram("mockkit_request_duration_seconds", "Seconds the engine took to answer a request "
+                                 "(a stream's pieces and pacing come after)", by_call, registry=registry,
+                                 buckets=LATENCY_BUCKETS)  # fmt: skip
+        self.streams = Counter("mockkit_streams", "Streamed responses", by_call, registry=registry)
+        self.pieces = Counter("mockkit_stream_pieces", "Pieces (SSE events, event-stream messages) of streamed "
+                              "responses", by_call, registry=registry)  # fmt: skip
+        self.hits = Counter("mockkit_fixture_hits", "Requests a fixture answered, by fixture and kind (fixture: its "
+                            "reply; recorded: its recorded response)", [*by_call, "fixture", "kind"],
+                            registry=registry)  # fmt: skip
+        self.misses = Counter("mockkit_fixture_misses", "Strict-mode requests no fixture matched (the mock's 404)",
+                              by_call, registry=registry)  # fmt: skip
+        self.generated = Counter("mockkit_generated_replies", "Replies generated (no fixture matched, lenient mode)",
+                                 by_call, registry=registry)  # fmt: skip
+        Gauge("mockkit_journal_entries", "Requests the journal holds", registry=registry).set_function(journal_entries)
+        Gauge("mockkit_fixtures", "Fixtures loaded and added at run time", registry=registry).set_function(fixtures)
+
+    def observe(self, call: Any, response: Any, outcome: Any, seconds: float) -> None:
+        by_call = (call.provider.name if call.provider else "__mock", call.operation.name if call.operation else "")
+        self.requests.labels(*by_call, str(response.status)).inc()
+        self.latency.labels(*by_call).observe(seconds)
+        if response.chunks is not None:
+            self.streams.labels(*by_call).inc()
+            self.pieces.labels(*by_call).inc(len(response.chunks))
+        if outcome.source == "generated":
+            self.generated.labels(*by_call).inc()
+        elif outcome.source is not None:
+            self.hits.labels(*by_call, call.fixture or "", outcome.source).inc()
+        elif outcome.problem is not None and "closest" in outcome.problem:
+            self.misses.labels(*by_call).inc()
+
+
+def test_exposition_is_prometheus_clients_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+
+    core = MockCore(MockConfig(strict=True))
+    reference = _Reference(lambda: len(core.journal.entries()), lambda: len(core.fixtures))
+    counted = core.metrics.observe
+
+    def both(*args: Any) -> None:
+        counted(*args)
+        reference.observe(*args)
+
+    monkeypatch.setattr(core.metrics, "observe", both)
+    headers = {"authorization": f"Bearer {KEY}"}
+    for content, stream in (("Hello", False), ("count to ten", True), ("no such fixture", False), ("Hello", True)):
+        body = json.dumps({"model": MAVERICK, "stream": stream, "messages": [{"role": "user", "content": content}]})
+        core.handle(MockRequest.build("POST", "/openrouter/api/v1/chat/completions", headers, body.encode()))
+    core.handle(MockRequest.build("GET", "/aimlapi/v1/models", {}))
+    core.handle(MockRequest.build("GET", "/nowhere", {}))
+    lenient = MockCore()  # a generated reply (lenient mode), counted in the strict core's metrics and the reference
+    monkeypatch.setattr(lenient.metrics, "observe", both)
+    body = json.dumps({"model": MAVERICK, "messages": [{"role": "user", "content": "anything at all"}]}).encode()
+    lenient.handle(MockRequest.build("POST", "/openrouter/api/v1/chat/completions", headers, body))
+
+    def stamped(text: bytes) -> str:
+        return re.sub(r"(?m)^(\w+_created\{.*\}) \S+$", r"\1 T", text.decode())
+
+    kind, text = core.metrics.exposition()
+    ours = stamped(text)
+    assert kind == CONTENT_TYPE_LATEST
+    assert ours == stamped(generate_latest(reference.registry))
+    assert "mockkit_generated_replies_total{" in ours and "mockkit_fixture_misses_total{" in ours
+    assert "mockkit_stream_pieces_total{" in ours and 'provider="__mock"' in ours
