@@ -89,9 +89,10 @@ class Call:
 
     def uuid(self) -> str:
         """A version-4 UUID drawn from the request's stream."""
-        value = int.from_bytes(self.draw(16)) & ~(0xF000 << 64) | (0x4000 << 64)
-        value = value & ~(0xC000 << 48) | (0x8000 << 48)
-        text = f"{value:032x}"
+        raw = bytearray(self.draw(16))
+        raw[6] = raw[6] & 0x0F | 0x40  # version 4
+        raw[8] = raw[8] & 0x3F | 0x80  # the RFC 9562 variant
+        text = raw.hex()
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 

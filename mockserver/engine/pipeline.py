@@ -25,7 +25,7 @@ from mockserver.engine.journal import Journal
 from mockserver.engine.memo import Memo, Prepared, keepable, memo_key
 from mockserver.engine.metrics import Metrics
 from mockserver.engine.outcome import Outcome
-from mockserver.engine.routing import match_route
+from mockserver.engine.router import Router
 from mockserver.engine.steps import check_capabilities, check_context, pace
 from mockserver.errors import ErrorKind, MockError, ProviderError
 from mockserver.http import MockRequest, MockResponse
@@ -57,11 +57,8 @@ class Engine:
         self.config = config or MockConfig()
         self.clock = clock or Clock()
         self.providers = {p.name: p for p in providers}
-        self.routes = {p.name: p.routes for p in providers}  # built once: Provider.routes makes them each time
         self.quirks: dict[str, Quirk] = {q.name: q for p in providers for q in p.quirks}
-        self._mounts = [(p, p.mount_segments) for p in providers]
-        root = self.providers.get(self.config.root_provider or "")
-        self._root = (root, root.upstream_segments) if root is not None else None
+        self.router = Router(providers, self.providers.get(self.config.root_provider or ""))
         check_quirks(self.config.quirks, self.quirks, "configuration")
         if self.config.root_provider and self.config.root_provider not in self.providers:
             raise MockError(
@@ -86,31 +83,16 @@ class Engine:
 
     # -- routing ------------------------------------------------------------------------------------------------
 
-    def resolve(self, segments: list[str]) -> tuple[Provider | None, list[str]]:
-        """Find the provider whose mount (or, for the root provider, upstream path) prefixes ``segments``."""
-        for provider, mount in self._mounts:
-            if segments[: len(mount)] == mount:
-                return provider, segments[len(mount) :]
-        if self._root is not None:
-            root, upstream = self._root
-            if segments[: len(upstream)] == upstream:
-                return root, segments[len(upstream) :]
-        return None, segments
-
     def begin(self, request: MockRequest, segments: list[str] | None = None) -> Call:
         """Route ``request`` (its ``segments``, if already split) and open its ``Call``: provider, operation, path
         parameters, time and seeded ids."""
-        provider, rest = self.resolve(request.segments if segments is None else segments)
-        operation, known, state = None, False, None
-        params: dict[str, str] = {}
-        if provider is not None:
-            route, params, known = match_route(self.routes[provider.name], request.method, rest)
-            operation = provider.operations[route.operation] if route else None
-            state = self.states[provider.name]
+        split = request.segments if segments is None else segments
+        provider, operation, params, known = self.router.route(request.method, request.raw_path, split)
+        state = self.states[provider.name] if provider is not None else None
         number = next(self._numbers)
         now = self.clock.now()
         seed = f"{self.config.seed}:{number}"
-        return Call(request, self.config, provider, operation, params, state, now, seed, known, number=number)
+        return Call(request, self.config, provider, operation, dict(params), state, now, seed, known, number=number)
 
     # -- the pipeline -------------------------------------------------------------------------------------------
 

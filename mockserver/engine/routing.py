@@ -49,3 +49,4 @@ def match_route(routes: list[Route], method: str, segments: list[str]) -> tuple[
 def routes_of(facts: ProviderFacts) -> list[Route]:
     """Every path of every operation the registry lists for a provider (aliases included)."""
     return [Route(op.method, path, op.name) for op in facts.operations for path in op.paths]
+
