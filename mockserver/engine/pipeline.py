@@ -98,7 +98,7 @@ class Engine:
 
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request; never raises."""
-        segments = request.segments
+        segments = self.router.segments(request)
         if segments[:1] == [admin.PREFIX]:
             try:
                 return admin.handle(self, request, segments[1:])

@@ -5,6 +5,7 @@ from typing import Any
 
 from mockserver.engine.call import Provider
 from mockserver.engine.routing import match_route
+from mockserver.http import MockRequest
 
 __all__ = ["PATHS", "Router"]
 
@@ -21,6 +22,17 @@ class Router:
         self._mounts = [(p, p.mount_segments, p.routes) for p in providers]
         self._root = (root, root.upstream_segments, root.routes) if root is not None else None
         self._seen: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._split: dict[str, list[str]] = {}
+
+    def segments(self, request: MockRequest) -> list[str]:
+        """``request.segments``, split and decoded once per distinct raw path (callers must not change the list)."""
+        found = self._split.get(request.raw_path)
+        if found is None:
+            found = request.segments
+            if len(self._split) >= PATHS:
+                self._split.clear()
+            self._split[request.raw_path] = found
+        return found
 
     def route(self, method: str, raw_path: str, segments: list[str]) -> tuple[Any, ...]:
         """``(provider, operation, params, path_known)`` for a request whose path splits into ``segments``."""
