@@ -1,10 +1,17 @@
-"""Paced streams under load: ``python -m benchmarks.paced [--streams 500] [--pace 1]``.
+"""Paced streams under load: ``python -m benchmarks.paced [--streams 500] [--pace 1] [--cold]``.
 
-Starts ``mockserver serve --pace P`` (pinned to CPU 0; this client on CPU 1), opens ``--streams`` OpenRouter
-chat streams at once over raw HTTP/1.1 sockets and times each: time to first byte of the body (the catalogue's
-``latency_s`` times P) and output tokens per second from the first piece to the last (``throughput_tps`` / P;
-tokens from the stream's usage). Prints the configured figures, the median, worst and 5th/95th percentiles of
-each stream's ratio to them, and how many streams held both within 5 %.
+Starts ``mockserver serve --pace P`` (pinned to CPU 0; this client on CPU 1), opens ``--streams`` HTTP/1.1
+connections, then starts an OpenRouter chat stream on every one at once and times each as the client sees it:
+time to first byte of the body from sending the request (the catalogue's ``latency_s`` times P) and output tokens
+per second from the first piece to the last (``throughput_tps`` / P; tokens from the stream's usage). Prints the
+configured figures, the median, worst and 5th/95th percentiles of each stream's ratio to them, and how many
+streams held both within 5 %.
+
+The connections are opened and each used once (``GET .../models/count``) before the streams start, as a client's
+pool would be: TTFB is counted from the request, so it must not include the listener still accepting the others
+(uvloop's libuv accepts one connection per loop turn). ``--cold`` connects and sends at once, as before, to see
+that storm too. The client checks itself: how late its own loop ran (a 1 ms ticker) while the streams were read,
+an upper bound on how late it saw any piece.
 """
 
 import argparse
@@ -24,15 +31,34 @@ MODEL = "meta-llama/llama-4-maverick"
 _TOKENS = re.compile(rb'"completion_tokens":(\d+)')
 
 
-async def one(port: int, body: bytes) -> tuple[float, float, int]:
-    """(seconds to the first body piece, seconds from first to last piece, completion tokens) of one stream."""
+_WARM = b"GET /openrouter/api/v1/models/count HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+
+
+async def connect(port: int, warm: bool) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection to the server; ``warm``: used for one small request first, so the server has accepted it."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    if warm:
+        writer.write(_WARM)
+        head = await reader.readuntil(b"\r\n\r\n")
+        size = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        await reader.readexactly(int(size.group(1)) if size else 0)
+    return reader, writer
+
+
+async def one(port: int, body: bytes, start: "Start") -> tuple[float, float, int]:
+    """(seconds to the first body piece, seconds from first to last piece, completion tokens) of one stream."""
+    if start.warm:
+        reader, writer = await connect(port, warm=True)
+        await start.ready()
+    else:
+        await start.ready()
+        reader, writer = await connect(port, warm=False)
     head = (f"POST /openrouter/api/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json"
-            f"\r\nauthorization: Bearer sk-or-v1-paced\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n")
+            f"\r\nauthorization: Bearer sk-or-v1-paced\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n")  # fmt: skip
     sent = time.perf_counter()
     writer.write(head.encode() + body)
     await writer.drain()
-    data = await reader.readuntil(b"\r\n\r\n")  # the status line and headers go out before the first piece
+    await reader.readuntil(b"\r\n\r\n")  # the status line and headers go out before the first piece
     first = last = 0.0
     seen = b""
     while True:
@@ -49,14 +75,40 @@ async def one(port: int, body: bytes) -> tuple[float, float, int]:
     return first - sent, last - first, int(found[-1]) if found else 0
 
 
-async def run(port: int, streams: int, body: bytes) -> list[tuple[float, float, int]]:
-    return await asyncio.gather(*(one(port, body) for _ in range(streams)))
+class Start:
+    """The streams' starting gun: fired once every stream's connection is ready (warm) or at once (cold)."""
+
+    def __init__(self, streams: int, warm: bool) -> None:
+        self.warm, self.waiting, self.streams, self.go = warm, 0, streams, asyncio.Event()
+
+    async def ready(self) -> None:
+        self.waiting += 1
+        if self.waiting == self.streams or not self.warm:
+            self.go.set()
+        await self.go.wait()
+
+
+async def run(port: int, streams: int, body: bytes, warm: bool = True) -> tuple[list[tuple[float, float, int]], float]:
+    """Every stream's figures, and the client's worst loop lag (seconds) from the start to the last stream's end."""
+    start = Start(streams, warm)
+    tasks = [asyncio.ensure_future(one(port, body, start)) for _ in range(streams)]
+    while not start.go.is_set():
+        await asyncio.wait([*tasks, asyncio.ensure_future(start.go.wait())], return_when=asyncio.FIRST_COMPLETED)
+        if any(t.done() for t in tasks):
+            break  # a connection failed before the start: its error is raised below
+    lag = 0.0
+    while not all(t.done() for t in tasks):
+        tick = time.perf_counter()
+        await asyncio.sleep(0.001)
+        lag = max(lag, time.perf_counter() - tick - 0.001)
+    return [t.result() for t in tasks], lag
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.paced", description=__doc__)
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--pace", type=float, default=1.0)
+    parser.add_argument("--cold", action="store_true", help="connect and send at once (no warm connections)")
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
     speed = MockCore().states["openrouter"].catalogue.get(MODEL).speed
@@ -73,7 +125,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.05)
-        results = asyncio.run(run(port, args.streams, body.encode()))
+        results, lag = asyncio.run(run(port, args.streams, body.encode(), warm=not args.cold))
     finally:
         server.terminate()
         server.wait(10)
@@ -91,6 +143,7 @@ def main() -> None:
     print(line("time to first byte / conf.", ttft))
     print(line("tokens per s / conf.", rate))
     print(f"streams within 5 % on both: {held} of {args.streams}")
+    print(f"client's own loop lag, worst: {lag * 1000:.1f} ms ({'cold' if args.cold else 'warm'} connections)")
 
 
 if __name__ == "__main__":
