@@ -4,8 +4,8 @@ Starts ``mockserver serve --pace P`` (pinned to CPU 0; this client on CPU 1), op
 connections, then starts an OpenRouter chat stream on every one at once and times each as the client sees it:
 time to first byte of the body from sending the request (the catalogue's ``latency_s`` times P) and output tokens
 per second from the first piece to the last (``throughput_tps`` / P; tokens from the stream's usage). Prints the
-configured figures, the median, worst and 5th/95th percentiles of each stream's ratio to them, and how many
-streams held both within 5 %.
+configured figures, the median, worst and 5th/95th percentiles of each stream's ratio to them, how many
+streams held both within 5 %, and the server's CPU time over the run.
 
 The connections are opened and each used once (``GET .../models/count``) before the streams start, as a client's
 pool would be: TTFB is counted from the request, so it must not include the listener still accepting the others
@@ -54,7 +54,7 @@ async def one(port: int, body: bytes, start: "Start") -> tuple[float, float, int
         await start.ready()
         reader, writer = await connect(port, warm=False)
     head = (f"POST /openrouter/api/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json"
-            f"\r\nauthorization: Bearer sk-or-v1-paced\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n")  # fmt: skip
+            f"\r\nauthorization: Bearer sk-or-v1-paced\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n")
     sent = time.perf_counter()
     writer.write(head.encode() + body)
     await writer.drain()
@@ -104,6 +104,16 @@ async def run(port: int, streams: int, body: bytes, warm: bool = True) -> tuple[
     return [t.result() for t in tasks], lag
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds process ``pid`` has used (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.paced", description=__doc__)
     parser.add_argument("--streams", type=int, default=500)
@@ -125,7 +135,9 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.05)
+        cpu = cpu_seconds(server.pid)
         results, lag = asyncio.run(run(port, args.streams, body.encode(), warm=not args.cold))
+        cpu = cpu_seconds(server.pid) - cpu
     finally:
         server.terminate()
         server.wait(10)
@@ -143,7 +155,8 @@ def main() -> None:
     print(line("time to first byte / conf.", ttft))
     print(line("tokens per s / conf.", rate))
     print(f"streams within 5 % on both: {held} of {args.streams}")
-    print(f"client's own loop lag, worst: {lag * 1000:.1f} ms ({'cold' if args.cold else 'warm'} connections)")
+    print(f"client's own loop lag, worst: {lag * 1000:.1f} ms ({'cold' if args.cold else 'warm'} connections); "
+          f"server CPU {cpu * 1000:.0f} ms ({cpu / args.streams * 1e6:.0f} µs a stream)")  # fmt: skip
 
 
 if __name__ == "__main__":
