@@ -1,0 +1,124 @@
+"""Paced streams under load (issue #12): handled in turns, kept to the schedule from arrival; never timed.
+
+``python -m benchmarks.paced`` measures the figures; these pin the mechanisms with a fake clock and the order of
+what the app does.
+"""
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from mockserver.app import MockApp
+from mockserver.clock import FakeClock
+from mockserver.config import MockConfig
+from mockserver.core import MockCore
+from mockserver.http import MockRequest, MockResponse
+
+CHAT = "/openrouter/api/v1/chat/completions"
+KEY = [(b"authorization", b"Bearer sk-or-v1-test"), (b"content-type", b"application/json"), (b"host", b"x")]
+BODY = json.dumps({"model": "meta-llama/llama-4-maverick", "stream": True,
+                   "messages": [{"role": "user", "content": "hello"}]}).encode()  # fmt: skip
+LATENCY = 1.2  # the catalogue's latency_s for Llama 4 Maverick
+
+
+async def stream(app: MockApp, sent: list[dict[str, Any]], headers: list[tuple[bytes, bytes]] = KEY) -> None:
+    """One POST of a chat stream through ``app``; the client stays connected."""
+    scope = {"type": "http", "method": "POST", "path": CHAT, "raw_path": CHAT.encode(), "query_string": b"",
+             "headers": headers, "asgi": {"version": "3.0"}, "http_version": "1.1"}  # fmt: skip
+    incoming = [{"type": "http.request", "body": BODY, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if incoming:
+            return incoming.pop()
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+
+
+def burst(core: MockCore, count: int, budget: float, work: float = 0.0) -> tuple[list[int], list[list[Any]]]:
+    """``count`` paced streams started in one loop turn; the loop turn each was handled in, and what each sent.
+
+    ``work``: fake seconds each ``core.handle`` takes. ``budget``: the app's handling time per turn.
+    """
+    app = MockApp(core)
+    app.turns.budget = budget
+    turn, handled = [0], []
+    handle = core.handle
+
+    def counted(request: MockRequest) -> MockResponse:
+        handled.append(turn[0])
+        core.clock.advance(work)  # type: ignore[attr-defined]
+        return handle(request)
+
+    core.handle = counted  # type: ignore[method-assign]
+
+    async def main() -> list[list[Any]]:
+        async def ticker() -> None:
+            while True:
+                turn[0] += 1
+                await asyncio.sleep(0)
+
+        ticking = asyncio.ensure_future(ticker())
+        sent: list[list[Any]] = [[] for _ in range(count)]
+        await asyncio.gather(*(stream(app, out) for out in sent))
+        ticking.cancel()
+        return sent
+
+    return handled, asyncio.run(main())
+
+
+def test_a_burst_of_paced_requests_is_handled_in_turns() -> None:
+    handled, sent = burst(MockCore(MockConfig(pace=1.0), clock=FakeClock()), 3, budget=-1.0)
+    assert len(set(handled)) == 3  # one a turn: the loop reads its sockets and fires its timers in between
+    assert all(out[0]["status"] == 200 and out[-1] == {"type": "http.response.body", "body": b"",
+                                                        "more_body": False} for out in sent)  # fmt: skip
+
+
+def test_requests_within_the_budget_share_a_turn() -> None:
+    handled, _ = burst(MockCore(MockConfig(pace=1.0), clock=FakeClock()), 3, budget=3600.0)
+    assert len(set(handled)) == 1
+
+
+def test_x_mock_pace_alone_takes_the_turns() -> None:
+    core = MockCore(clock=FakeClock())  # pacing off but for the header
+    app = MockApp(core)
+    app.turns.budget = -1.0
+    turn, handled = [0], []
+    handle = core.handle
+    core.handle = lambda request: (handled.append(turn[0]), handle(request))[1]  # type: ignore[method-assign]
+
+    async def main() -> None:
+        async def ticker() -> None:
+            while True:
+                turn[0] += 1
+                await asyncio.sleep(0)
+
+        ticking = asyncio.ensure_future(ticker())
+        await asyncio.gather(*(stream(app, [], [*KEY, (b"x-mock-pace", b"1")]) for _ in range(2)))
+        await asyncio.gather(*(stream(app, []) for _ in range(2)))  # not paced: handled at once
+        ticking.cancel()
+
+    asyncio.run(main())
+    assert handled[0] != handled[1] and handled[2] == handled[3]
+
+
+class StillClock(FakeClock):
+    """A fake clock that only handling moves: sleeps are recorded, and one stream's sleep is not another's."""
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+
+def test_a_request_waiting_its_turn_keeps_its_arrival_time() -> None:
+    clock = StillClock()
+    burst(MockCore(MockConfig(pace=1.0), clock=clock), 3, budget=-1.0, work=0.1)
+    first_sleeps = [s for s in clock.sleeps if s > 0.5]  # each stream's wait for its first piece
+    # All three arrived at once and each handling takes 0.1 s: the second waited 0.1 s in the queue, the third
+    # 0.2 s. The wait comes off the latency: every first piece goes out at arrival + latency.
+    assert first_sleeps == pytest.approx([LATENCY - 0.1, LATENCY - 0.2, LATENCY - 0.3])
