@@ -122,3 +122,68 @@ def test_a_request_waiting_its_turn_keeps_its_arrival_time() -> None:
     # All three arrived at once and each handling takes 0.1 s: the second waited 0.1 s in the queue, the third
     # 0.2 s. The wait comes off the latency: every first piece goes out at arrival + latency.
     assert first_sleeps == pytest.approx([LATENCY - 0.1, LATENCY - 0.2, LATENCY - 0.3])
+
+
+class BehindClock(FakeClock):
+    """A fake clock whose every sleep overshoots by ``late`` seconds, as a loop behind its timers does."""
+
+    def __init__(self, late: float) -> None:
+        super().__init__()
+        self.late = late
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds)
+        self.time += self.late
+
+
+def pieces_of(core: MockCore) -> list[bytes]:
+    """The body pieces of the stream ``core`` answers, with their delays (same seed: the same stream every time)."""
+    request = MockRequest.build("POST", CHAT, {k.decode(): v.decode() for k, v in KEY}, BODY)
+    return list(core.handle(request).chunks or [])
+
+
+def test_pieces_already_due_go_out_in_one_send() -> None:
+    planned = MockCore(MockConfig(pace=1.0), clock=FakeClock()).handle(
+        MockRequest.build("POST", CHAT, {k.decode(): v.decode() for k, v in KEY}, BODY)).delays  # fmt: skip
+    assert planned is not None and len(planned) > 4 and len(set(planned[1:])) == 1
+    late = planned[1] * 2.5  # each sleep overshoots by two and a half steps
+    pieces = pieces_of(MockCore(MockConfig(pace=1.0), clock=FakeClock()))
+    clock = BehindClock(late)
+    started = clock.time
+    sent: list[dict[str, Any]] = []
+    asyncio.run(stream(MockApp(MockCore(MockConfig(pace=1.0), clock=clock)), sent))
+    bodies = [m["body"] for m in sent if m["type"] == "http.response.body" and m["body"]]
+    assert b"".join(bodies) == b"".join(pieces)  # the same bytes
+    assert bodies[0] == b"".join(pieces[:3])  # the first piece, late, and the two due since, at once
+    assert len(bodies) < len(pieces)
+    # Never a sleep for a piece already due, and the stream ends on schedule, late by one overshoot at most.
+    assert all(s > 0 for s in clock.sleeps)
+    assert sum(planned) <= clock.time - started <= sum(planned) + late + 1e-9
+
+
+def test_a_paced_stream_on_time_sends_each_piece_alone() -> None:
+    pieces = pieces_of(MockCore(MockConfig(pace=1.0), clock=FakeClock()))
+    sent: list[dict[str, Any]] = []
+    asyncio.run(stream(MockApp(MockCore(MockConfig(pace=1.0), clock=FakeClock())), sent))
+    assert [m["body"] for m in sent if m["type"] == "http.response.body" and m["body"]] == pieces
+
+
+def test_a_paced_stream_stops_when_the_client_leaves() -> None:
+    core = MockCore(MockConfig(pace=1.0), clock=FakeClock())
+    scope = {"type": "http", "method": "POST", "path": CHAT, "raw_path": CHAT.encode(), "query_string": b"",
+             "headers": KEY, "asgi": {"version": "3.0"}, "http_version": "1.1"}  # fmt: skip
+    incoming = [{"type": "http.disconnect"}, {"type": "http.request", "body": BODY, "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop()  # the body, then the client is gone at once
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(MockApp(core)(scope, receive, send))
+    assert sent[0]["status"] == 200
+    assert not [m for m in sent if m["type"] == "http.response.body" and m["body"]]  # gone during the latency
+    [entry] = [e.to_dict() for e in core.journal.entries()]
+    assert entry["response"]["stream"]["state"] == "closed by the client"
+    assert entry["response"]["stream"]["pieces"] == 0
