@@ -6,15 +6,19 @@ what the app does.
 
 import asyncio
 import json
+import time
 from typing import Any
 
+import httpx
 import pytest
 
 from mockserver.app import MockApp
-from mockserver.clock import FakeClock
+from mockserver.clock import Clock, FakeClock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
+from mockserver.inprocess.exchange import RECEIVED
+from mockserver.inprocess.server import ServerThread
 
 CHAT = "/openrouter/api/v1/chat/completions"
 KEY = [(b"authorization", b"Bearer sk-or-v1-test"), (b"content-type", b"application/json"), (b"host", b"x")]
@@ -187,3 +191,68 @@ def test_a_paced_stream_stops_when_the_client_leaves() -> None:
     [entry] = [e.to_dict() for e in core.journal.entries()]
     assert entry["response"]["stream"]["state"] == "closed by the client"
     assert entry["response"]["stream"]["pieces"] == 0
+
+
+def test_both_listeners_stamp_when_the_request_was_read() -> None:
+    seen: list[tuple[str, float | None]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        seen.append((scope["http_version"], (scope.get("extensions") or {}).get(RECEIVED)))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    server = ServerThread(app=app)
+    try:
+        before = time.monotonic()
+        with httpx.Client(timeout=10) as h1, httpx.Client(http1=False, http2=True, timeout=10) as h2:
+            h1.post(server.url, content=b"x" * 100_000)  # a body read in several pieces: stamped at its end
+            h2.post(server.url, content=b"x" * 100_000)
+            h2.get(server.url)  # headers that end the stream
+        after = time.monotonic()
+    finally:
+        server.stop()
+    assert [version for version, _ in seen] == ["1.1", "2", "2"]
+    assert all(stamp is not None and before <= stamp <= after for _, stamp in seen)
+
+
+class RealTimeClock(Clock):
+    """The real monotonic clock (the listeners' stamps are on it); sleeps are recorded, never waited."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await asyncio.sleep(0)
+
+
+def test_a_paced_stream_counts_from_the_listeners_stamp() -> None:
+    clock = RealTimeClock()
+    app = MockApp(MockCore(MockConfig(pace=1.0), clock=clock))
+    sent: list[dict[str, Any]] = []
+    scope_stamp = time.monotonic() - 0.3  # read off the socket 0.3 s before the app ran
+
+    async def main() -> None:
+        scope = {"type": "http", "method": "POST", "path": CHAT, "raw_path": CHAT.encode(), "query_string": b"",
+                 "headers": KEY, "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "extensions": {RECEIVED: scope_stamp}}  # fmt: skip
+        incoming = [{"type": "http.request", "body": BODY, "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            if incoming:
+                return incoming.pop()
+            await asyncio.sleep(3600)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app(scope, receive, send)
+
+    asyncio.run(main())
+    assert sent[0]["status"] == 200
+    assert not clock.sleeps or clock.sleeps[0] <= LATENCY - 0.3  # the 0.3 s came off the time to first byte
