@@ -96,7 +96,8 @@ class MockApp:
             return
         await send({"type": "http.response.start", "status": status, "headers": raw})
         if response.delays:
-            await _paced(response, core.clock, arrived, receive, send)
+            if await _paced(response, core.clock, arrived, receive, send):
+                return  # the last piece ended the body
         else:
             pending: list[bytes] = []
             size = 0
@@ -152,8 +153,10 @@ class Turns:
             self.loop.call_soon(self._turn)  # after the loop has read its sockets and fired its timers
 
 
-async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: Receive, send: Send) -> None:
-    """Send each piece at its time; stop early when the client disconnects (one pending ``receive``).
+async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: Receive, send: Send) -> bool:
+    """Send each piece at its time; stop early when the client disconnects (one pending ``receive``). Whether
+    the body was ended: the last piece goes out as the body's last message (one send, not two, for the busiest
+    moment of a stream, its end).
 
     The times keep to a schedule counted from the request's arrival: time spent answering, and each sleep's
     overshoot under load, comes off the next delay, so the time to first token and the tokens per second hold
@@ -162,10 +165,11 @@ async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: 
     """
     gone = asyncio.ensure_future(receive())
     following = iter((response.delays or [])[1:])  # the delay before the next piece, read ahead of the piece
-    due = arrived
+    due, left = arrived, len(response.chunks or ())
     pending: list[bytes] = []
     try:
         for delay, chunk in response.paced():
+            left -= 1
             due += delay
             now = clock.monotonic()
             if delay and now < due:
@@ -174,12 +178,13 @@ async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: 
                 await clock.asleep(delay - late if late > 0.001 else delay)
                 now = clock.monotonic()
             if gone.done():
-                return
+                return False
             pending.append(chunk)
             upcoming = next(following, None)
-            if upcoming is None or due + upcoming >= now:  # the next piece is not due yet (or there is none)
-                await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
+            if left <= 0 or upcoming is None or due + upcoming >= now:  # the next piece is not due yet, or none
+                await send({"type": "http.response.body", "body": b"".join(pending), "more_body": left > 0})
                 pending.clear()
+        return left <= 0
     finally:
         gone.cancel()
 
