@@ -3,6 +3,8 @@ recorder, are ``record/bridge.py``'s, loaded on first use: ``serve`` never impor
 
 import asyncio
 import importlib
+import time
+from collections import deque
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +14,7 @@ from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
+from mockserver.inprocess.exchange import RECEIVED
 
 if TYPE_CHECKING:
     from mockserver.record.bridge import Everything, to_mock_request, to_starlette_response
@@ -41,6 +44,7 @@ class MockApp:
     def __init__(self, core: MockCore) -> None:
         self.core = core
         self.state = SimpleNamespace(core=core)
+        self.turns = Turns(core)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -73,7 +77,13 @@ class MockApp:
         request = MockRequest(scope["method"].upper(), path, headers, body, query)
         core = self.core
         arrived = core.clock.monotonic()
-        response = core.handle(request)
+        stamp = (scope.get("extensions") or {}).get(RECEIVED)
+        if stamp is not None and type(core.clock).monotonic is Clock.monotonic:  # on the same clock: not a fake one
+            arrived = min(arrived, stamp)  # read off the socket before this task ran (a burst: up to ~20 ms before)
+        if core.config.pace > 0 or any(name == b"x-mock-pace" for name, _ in scope["headers"]):
+            response = await self.turns.handle(request)  # in turns: the loop reads the other requests meanwhile
+        else:
+            response = core.handle(request)
         status = response.status
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
         if response.chunks is None:
@@ -86,7 +96,8 @@ class MockApp:
             return
         await send({"type": "http.response.start", "status": status, "headers": raw})
         if response.delays:
-            await _paced(response, core.clock, arrived, receive, send)
+            if await _paced(response, core.clock, arrived, receive, send):
+                return  # the last piece ended the body
         else:
             pending: list[bytes] = []
             size = 0
@@ -102,25 +113,78 @@ class MockApp:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: Receive, send: Send) -> None:
-    """Send each piece after its delay; stop early when the client disconnects (one pending ``receive``).
+class Turns:
+    """Paced requests handled in turns of the event loop, at most ``budget`` seconds of handling a turn.
 
-    The delays keep to a schedule counted from the request's arrival: time spent answering, and each sleep's
-    overshoot under load (a few ms per piece, 25 % of the rate over 500 streams), comes off the next delay, so
-    the time to first token and the tokens per second hold (``python -m benchmarks.paced``).
+    A burst of paced requests (500 streams started at once) would otherwise be handled one after another in one
+    loop turn (~0.4 ms each): the loop reads no socket and fires no timer until the last is done, so the requests
+    read last start their schedule ~0.2 s late and the streams already sending stall. Queued here, a request is
+    stamped on arrival within a few ms, and between turns the loop reads sockets and sends the due pieces.
+    """
+
+    def __init__(self, core: MockCore, budget: float = 0.002) -> None:
+        self.core, self.budget = core, budget
+        self.loop: asyncio.AbstractEventLoop | None = None  # whose turns the queue is in (tests run many loops)
+        self.jobs: deque[tuple[MockRequest, asyncio.Future[MockResponse]]] = deque()
+
+    async def handle(self, request: MockRequest) -> MockResponse:
+        """``core.handle(request)``, in the first turn with time left."""
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:
+            self.loop, self.jobs = loop, deque()
+        if not self.jobs:
+            loop.call_soon(self._turn)
+        done: asyncio.Future[MockResponse] = loop.create_future()
+        self.jobs.append((request, done))
+        return await done
+
+    def _turn(self) -> None:
+        jobs, until = self.jobs, time.monotonic() + self.budget
+        while jobs:
+            request, done = jobs.popleft()
+            if not done.cancelled():
+                try:
+                    done.set_result(self.core.handle(request))
+                except Exception as exc:  # raised in the request's own task, as a direct call would raise it
+                    done.set_exception(exc)
+            if time.monotonic() > until:
+                break
+        if jobs and self.loop is not None:
+            self.loop.call_soon(self._turn)  # after the loop has read its sockets and fired its timers
+
+
+async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: Receive, send: Send) -> bool:
+    """Send each piece at its time; stop early when the client disconnects (one pending ``receive``). Whether
+    the body was ended: the last piece goes out as the body's last message (one send, not two, for the busiest
+    moment of a stream, its end).
+
+    The times keep to a schedule counted from the request's arrival: time spent answering, and each sleep's
+    overshoot under load, comes off the next delay, so the time to first token and the tokens per second hold
+    (``python -m benchmarks.paced``). A piece whose time has passed when the one before it goes out (the loop is
+    behind) goes out in the same send: one send for every piece due, not one loop turn each.
     """
     gone = asyncio.ensure_future(receive())
-    due = arrived
+    following = iter((response.delays or [])[1:])  # the delay before the next piece, read ahead of the piece
+    due, left = arrived, len(response.chunks or ())
+    pending: list[bytes] = []
     try:
         for delay, chunk in response.paced():
+            left -= 1
             due += delay
-            late = clock.monotonic() - due + delay  # behind the schedule before this delay
-            if delay:
+            now = clock.monotonic()
+            if delay and now < due:
+                late = now - due + delay  # behind the schedule before this delay
                 # asyncio.sleep: other connections go on meanwhile; a lag under 1 ms is left alone
                 await clock.asleep(delay - late if late > 0.001 else delay)
+                now = clock.monotonic()
             if gone.done():
-                return
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                return False
+            pending.append(chunk)
+            upcoming = next(following, None)
+            if left <= 0 or upcoming is None or due + upcoming >= now:  # the next piece is not due yet, or none
+                await send({"type": "http.response.body", "body": b"".join(pending), "more_body": left > 0})
+                pending.clear()
+        return left <= 0
     finally:
         gone.cancel()
 

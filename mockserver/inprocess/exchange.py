@@ -1,4 +1,5 @@
-"""One HTTP/2 stream as the ASGI app sees it: its scope, its ``receive``, and the response head HTTP/2 allows.
+"""One HTTP/2 stream as the ASGI app sees it: its scope, its ``receive``, and the response head HTTP/2 allows;
+the arrival stamp both listeners (HTTP/1.1 and HTTP/2) put in a request's scope.
 
 Kept apart from ``http2.py`` (the connection: frames, flow control, deadlines) so each half stays small; neither
 knows the mock's providers.
@@ -6,16 +7,20 @@ knows the mock's providers.
 
 import asyncio
 import json
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.errors import MockError
 
-__all__ = ["PREFACE", "Exchange", "FrameLengths", "response_head", "scope_of", "slow_body"]
+__all__ = ["PREFACE", "RECEIVED", "Exchange", "FrameLengths", "received", "response_head", "scope_of", "slow_body"]
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 """The client connection preface (RFC 9113 §3.4): an HTTP/2 client with prior knowledge starts with it."""
+RECEIVED = "mockserver.received"
+"""A scope extension: ``time.monotonic()`` when the listener read the request's last byte (a paced answer counts
+its schedule from it, not from when its task first ran)."""
 
 _HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"upgrade"})
 
@@ -32,6 +37,17 @@ class Exchange:
     finished: bool = False  # response ended (or the stream was reset)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     deadline: asyncio.TimerHandle | None = None
+    scope: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.request_done:
+            received(self.scope)
+
+    def end_request(self) -> None:
+        """The client ended its half: its request is all in."""
+        self.request_done = True
+        received(self.scope)
+        self.wake.set()
 
     async def receive(self) -> dict[str, Any]:
         """The ASGI ``receive``: body messages as they arrive, then ``http.disconnect`` once the stream is over."""
@@ -45,6 +61,14 @@ class Exchange:
                 return {"type": "http.request", "body": body, "more_body": not self.request_done}
             self.wake.clear()
             await self.wake.wait()
+
+
+def received(scope: Any) -> None:
+    """Stamp ``scope`` (an ASGI scope: a dict, or uvicorn's typed one) with ``RECEIVED``: its request is all in."""
+    extensions = scope.get("extensions")
+    if extensions is None:
+        extensions = scope["extensions"] = {}
+    extensions[RECEIVED] = time.monotonic()
 
 
 def scope_of(headers: list[Any], *, server: Any, client: Any, scheme: str, root_path: str,

@@ -136,9 +136,8 @@ class Http2Protocol(asyncio.Protocol):
         elif isinstance(event, h2.events.StreamEnded):
             stream = self.streams.get(event.stream_id or 0)
             if stream is not None:
-                stream.request_done = True
                 self._stop_deadline(stream)
-                stream.wake.set()
+                stream.end_request()
         elif isinstance(event, h2.events.StreamReset):
             stream = self.streams.get(event.stream_id or 0)
             if stream is not None:
@@ -154,7 +153,7 @@ class Http2Protocol(asyncio.Protocol):
             return
         scope = scope_of(headers, server=self._server, client=self._client, scheme=self._scheme,
                          root_path=self.root_path, app_state=self.app_state)  # fmt: skip
-        stream = Exchange(stream_id, request_done=ended)
+        stream = Exchange(stream_id, request_done=ended, scope=scope)
         self.streams[stream_id] = stream
         self._stop_idle()
         if not ended:

@@ -17,7 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mockserver.config import ServerLimits
 from mockserver.errors import MockError
-from mockserver.inprocess.exchange import PREFACE
+from mockserver.inprocess.exchange import PREFACE, received
 
 __all__ = ["GRACE", "GuardedProtocol", "protocol_for"]
 
@@ -117,7 +117,8 @@ class GuardedProtocol(HttpToolsProtocol):
         self._arm(self.limits.body_timeout, self._body_late)
 
     def on_message_complete(self) -> None:
-        """The body is in: stop its deadline."""
+        """The body is in: stop its deadline, stamp the request's arrival (a paced answer counts from it)."""
+        received(self.scope)
         super().on_message_complete()
         self._cancel()
 
