@@ -14,9 +14,12 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.config import MockConfig
+
+if TYPE_CHECKING:
+    from mockserver.engine.call import Call
 from mockserver.engine.masks import (
     SECRET_HEADERS,
     looks_like_secret,
@@ -89,6 +92,13 @@ def _keep_body(raw: bytes, limit: int) -> tuple[Any, bool]:
 def _read(item: list[Any]) -> "JournalEntry":
     """The entry of a journal item, made (once) from what ``Journal.record`` kept: headers and query masked, the
     body read from its raw bytes and hashed. Until then an item holds references, and no secret is copied."""
+    if isinstance(item[0], tuple) and len(item[0]) == 4:  # record_call's (call, status, detail, digest)
+        call, status, detail, digest = item[0]
+        request = call.request
+        item[0] = (call.now, call.provider.name if call.provider else "__mock",
+                   call.operation.name if call.operation else None, call.model.id if call.model else None,
+                   request.method, request.raw_path, request.query_string, request.headers, len(request.body),
+                   digest, status, call.fixture, call.scenario, detail)  # fmt: skip
     if isinstance(item[0], tuple):
         (time, provider, operation, model, method, path, query, headers, size, digest, status, fixture, scenario,
          detail) = item[0]  # fmt: skip
@@ -218,6 +228,25 @@ class Journal:
             while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
                 self._bytes -= self._entries.popleft()[1]
         return entry
+
+    def record_call(self, call: "Call", status: int, detail: Detail) -> None:
+        """Append the entry of an answered ``call`` (the engine's hot path): its fields are read from the call
+        when the journal is read, so most entries of a load test, dropped unread, cost a tuple."""
+        request = call.request
+        body = request.body
+        limit = self.body_limit if len(body) <= self.body_limit else BODY_BYTES
+        cut = len(body) > limit
+        kept_raw = body[:limit] if cut else body
+        headers = request.headers
+        cost = 256 + len(kept_raw) + len(request.raw_path) + len(request.query_string) + detail.cost
+        cost += sum(map(len, headers)) + sum(map(len, headers.values()))
+        digest = hashlib.sha256(body).hexdigest() if cut else None
+        item: list[Any] = [(call, status, detail, digest), cost, (kept_raw, cut) if body else None]
+        with self._lock:
+            self._entries.append(item)
+            self._bytes += cost
+            while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
+                self._bytes -= self._entries.popleft()[1]
 
     def entries(self) -> list[JournalEntry]:
         """All kept entries, oldest first."""

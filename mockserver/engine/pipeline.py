@@ -261,19 +261,4 @@ class Engine:
     def _journal(self, call: Call, response: MockResponse, started: float) -> None:
         outcome = Outcome(call, response, self.clock.now)
         self.metrics.observe(call, response, outcome, perf_counter() - started)
-        self.journal.record(
-            time=call.now,
-            provider=call.provider.name if call.provider else "__mock",
-            operation=call.operation.name if call.operation else None,
-            model=call.model.id if call.model else None,
-            method=call.request.method,
-            path=call.request.raw_path,
-            headers=call.request.headers,
-            body=call.request.body,
-            query=call.request.query_string,
-            status=response.status,
-            fixture=call.fixture,
-            lazy=True,
-            detail=outcome,
-            scenario=call.scenario,
-        )
+        self.journal.record_call(call, response.status, outcome)
