@@ -86,7 +86,8 @@ class MockApp:
         else:
             response = core.handle(request)
         status = response.status
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
+        names = _NAMES
+        raw = [(names.get(k) or _name(k), v.encode("latin-1")) for k, v in response.headers.items()]
         if response.chunks is None:
             if response.delays:
                 await core.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
@@ -112,6 +113,17 @@ class MockApp:
             if pending:
                 await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+_NAMES: dict[str, bytes] = {}
+"""Response header names as sent (lower-case bytes), by the name a provider gave; at most 1,024 are kept."""
+
+
+def _name(name: str) -> bytes:
+    sent = name.lower().encode("latin-1")
+    if len(_NAMES) < 1024:
+        _NAMES[name] = sent
+    return sent
 
 
 class Turns:

@@ -28,31 +28,37 @@ class Stamp:
     __slots__ = ("_pieces", "size")
 
     def __init__(self, pieces: Sequence[bytes]) -> None:
-        self._pieces: list[tuple[bytes, ...] | bytes] = []
+        # each piece: as it is (nothing per call), or its parts with (position, slot) of each slot among them
+        self._pieces: list[bytes | tuple[list[bytes], list[tuple[int, int]]]] = []
         self.size = len(pieces)
         for piece in pieces:
-            parts: list[bytes | int] = []
+            parts: list[bytes] = []
+            slots: list[tuple[int, int]] = []
             at = 0
             for found in _FOUND.finditer(piece):
                 parts.append(piece[at : found.start()])
-                parts.append(int(found.group(1) or found.group(2)))
+                slots.append((len(parts), int(found.group(1) or found.group(2))))
+                parts.append(b"")
                 at = found.end()
-            if not parts:
-                self._pieces.append(piece)  # nothing per call: sent as it is
+            if not slots:
+                self._pieces.append(piece)
                 continue
             parts.append(piece[at:])
-            self._pieces.append(tuple(parts))  # type: ignore[arg-type]
+            self._pieces.append((parts, slots))
 
     def fill(self, values: Sequence[bytes]) -> list[bytes]:
         """Every piece with slot ``i`` replaced by ``values[i]``."""
-        out = []
-        for piece in self._pieces:
-            if isinstance(piece, bytes):
-                out.append(piece)
-            else:
-                out.append(b"".join(values[p] if isinstance(p, int) else p for p in piece))
-        return out
+        return [piece if isinstance(piece, bytes) else _filled(piece, values) for piece in self._pieces]
 
     def fill_one(self, values: Sequence[bytes]) -> bytes:
         """The single piece (a whole body) filled."""
-        return self.fill(values)[0]
+        piece = self._pieces[0]
+        return piece if isinstance(piece, bytes) else _filled(piece, values)
+
+
+def _filled(piece: tuple[list[bytes], list[tuple[int, int]]], values: Sequence[bytes]) -> bytes:
+    parts, slots = piece
+    filled = parts.copy()
+    for position, index in slots:
+        filled[position] = values[index]
+    return b"".join(filled)

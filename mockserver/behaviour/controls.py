@@ -39,6 +39,9 @@ class Controls:
     pace: float | None = None
 
 
+NO_CONTROLS = Controls()
+"""A request that asks for nothing (shared: ``Controls`` is frozen)."""
+
 _TITLES = {FAULT: "Unknown fault", STREAM_FAULT: "Unknown stream fault", QUIRK: "Bad quirk header", PACE: "Bad pace"}
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from contracts.registry import Provider as ProviderFacts
 from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
-from mockserver.behaviour.controls import Controls
+from mockserver.behaviour.controls import NO_CONTROLS, Controls
 from mockserver.behaviour.quirks import Quirk, quirk
 from mockserver.config import MockConfig
 from mockserver.engine.routing import Route, routes_of
@@ -40,7 +40,7 @@ class Call:
     """``--seed`` and the request's number: every id and random choice is drawn from it (``draw``)."""
     path_known: bool = False
     """The path exists with another method (405 rather than 404)."""
-    controls: Controls = field(default_factory=Controls)
+    controls: Controls = NO_CONTROLS
     caller: str | None = None
     """Who is calling (API key, bearer token or AWS access key id), set by authentication: the quota key."""
     model: Model | None = None
