@@ -32,6 +32,7 @@ class Call:
     provider: "Provider | None"
     operation: "Operation | None"
     params: dict[str, str]
+    """The path's parameters: read-only, shared by every request to the same path (``engine/router.py``)."""
     state: Any
     """The provider's loaded state (catalogue, remembered generations)."""
     now: float

@@ -33,7 +33,7 @@ ENTRIES = 512
 BODY_BYTES = 64 * 1024
 """Larger bodies are answered in full every time (they are rare, and the key would hold them)."""
 
-Key = tuple[str, str, str, tuple[tuple[str, str], ...], bytes]
+Key = tuple[str | bytes, ...]
 
 
 @dataclass(slots=True)
@@ -62,7 +62,8 @@ class Memo:
         """The request as a dictionary key, or None when its body is too large to keep."""
         if len(request.body) > BODY_BYTES:
             return None
-        return request.method, request.raw_path, request.query_string, tuple(request.headers.items()), request.body
+        headers = request.headers  # names, then values: one flat tuple (its length says how many headers)
+        return (request.method, request.raw_path, request.query_string, request.body, *headers, *headers.values())
 
     def get(self, key: Key, version: object) -> Prepared | None:
         """The prepared request, if one was kept under the fixture store's current ``version``."""

@@ -92,7 +92,7 @@ class Engine:
         number = next(self._numbers)
         now = self.clock.now()
         seed = f"{self.config.seed}:{number}"
-        return Call(request, self.config, provider, operation, dict(params), state, now, seed, known, number=number)
+        return Call(request, self.config, provider, operation, params, state, now, seed, known, number=number)
 
     # -- the pipeline -------------------------------------------------------------------------------------------
 
