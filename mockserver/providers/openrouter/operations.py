@@ -54,6 +54,9 @@ def _headers(gen_id: str) -> dict[str, str]:
     return BASE_HEADERS | {"X-Generation-Id": gen_id}  # OR-DOCS streaming.mdx: on all generation endpoints
 
 
+_JSON_HEADERS = {"content-type": "application/json"} | BASE_HEADERS
+
+
 def _model(call: Call, body: dict[str, Any]) -> Any:
     return documents.pick_model(call.state.catalogue, body)
 
@@ -105,7 +108,7 @@ def _chat_render(call: Call, query: ChatQuery, reply: Reply | None) -> MockRespo
     values = _stamped(gen_id, int(call.now))
     if query.stream:
         return sse_response(stamp.fill(values), _headers(gen_id))
-    return MockResponse(200, {"content-type": "application/json"} | _headers(gen_id), stamp.fill_one(values))
+    return MockResponse(200, _JSON_HEADERS | {"X-Generation-Id": gen_id}, stamp.fill_one(values))
 
 
 def _chat_kept(call: Call, query: ChatQuery, reply: Reply) -> tuple[Stamp, dict[str, Any]]:

@@ -59,11 +59,15 @@ def authenticate(call: Call) -> str:
     """The bearer key (``x-api-key`` too on /messages); 401s as observed, without ``user_id`` ([obs] error-401-*)."""
     if _messages(call):
         return messages.authenticate(call)
-    return bearer_key(
-        call,
-        missing=lambda: error(401, "No cookie auth credentials found", user=False),
-        unknown=lambda: error(401, "User not found.", user=False),
-    )
+    return bearer_key(call, missing=_no_key, unknown=_unknown_key)
+
+
+def _no_key() -> ProviderError:
+    return error(401, "No cookie auth credentials found", user=False)
+
+
+def _unknown_key() -> ProviderError:
+    return error(401, "User not found.", user=False)
 
 
 def render(call: Call, exc: ProviderError) -> MockResponse:
