@@ -69,7 +69,8 @@ class MockApp:
             return
         raw_path = scope.get("raw_path") or scope["path"].encode()
         # ASGI header names are lower-case already (the spec); the last of repeated names wins, as in build()
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        known = _HEADER_NAMES
+        headers = {(known.get(k) or _header_name(k)): v.decode("latin-1") for k, v in scope["headers"]}
         query = scope.get("query_string", b"").decode("latin-1")
         path = raw_path.decode("latin-1")
         if "?" in path and not query:
@@ -113,6 +114,17 @@ class MockApp:
             if pending:
                 await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+_HEADER_NAMES: dict[bytes, str] = {}
+"""Request header names as the mock reads them (lower-case text), by the bytes the listener gave; at most 1,024."""
+
+
+def _header_name(raw: bytes) -> str:
+    name = raw.decode("latin-1").lower()
+    if len(_HEADER_NAMES) < 1024:
+        _HEADER_NAMES[raw] = name
+    return name
 
 
 _NAMES: dict[str, bytes] = {}
