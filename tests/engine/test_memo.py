@@ -39,6 +39,8 @@ REQUESTS: list[tuple[str, dict[str, str], Any]] = [
     ("/openrouter/api/v1/chat/completions", {}, {"model": "nope", "messages": []}),
     ("/aimlapi/v1/chat/completions", {}, CHAT),
     ("/aimlapi/v1/chat/completions", {}, CHAT | {"stream": True}),
+    ("/aimlapi/v1/chat/completions", {"x-mock-quirk": "aimlapi.envelope=2026"}, CHAT),
+    ("/aimlapi/v1/chat/completions", {"x-mock-quirk": "aimlapi.done=off"}, CHAT | {"stream": True}),
     (f"/bedrock/model/{MAVERICK}/converse", {}, CONVERSE),
     (f"/bedrock/model/{MAVERICK}/converse-stream", {}, CONVERSE),
     (f"/bedrock/model/{MAVERICK}/converse-stream", {"x-mock-stream-fault": "2"}, CONVERSE),

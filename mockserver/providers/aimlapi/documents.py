@@ -9,7 +9,7 @@ from mockserver.engine.call import Call
 from mockserver.http import LazyChunks
 from mockserver.providers.openai_compat import chunk_deltas, delta_count, message_of, sse_event, usage_counts
 
-__all__ = ["completion_document", "completion_document_2026", "new_id", "stream_events"]
+__all__ = ["completion_document", "completion_document_2026", "id_2026", "new_id", "stream_events"]
 
 
 def new_id(call: Call) -> str:
@@ -21,7 +21,7 @@ def _upstream(model: Model) -> str:
     return str(model.entry["mock"]["upstream_model"])
 
 
-def completion_document(response_id: str, created: int, model: Model, reply: Reply) -> dict[str, Any]:
+def completion_document(response_id: str, created: int | str, model: Model, reply: Reply) -> dict[str, Any]:
     """A ``chat.completion`` in the docs-published key order; ``model`` echoes the upstream name."""
     message = message_of(reply)
     message["tool_calls"] = [
@@ -37,8 +37,14 @@ def completion_document(response_id: str, created: int, model: Model, reply: Rep
     }
 
 
-def completion_document_2026(response_id: str, created: int, model: Model, reply: Reply) -> dict[str, Any]:
-    """The 2026 docs pages' envelope: OpenRouter-like ids and fields plus AIML's top-level ``meta.usage``.
+def id_2026(response_id: str, created: int) -> str:
+    """The 2026 envelope's OpenRouter-like id, made from the Together-style one and the time."""
+    return "gen-" + str(created) + "-" + response_id.replace("-", "")[:20]
+
+
+def completion_document_2026(gen_id: str, created: int | str, model: Model, reply: Reply) -> dict[str, Any]:
+    """The 2026 docs pages' envelope (``gen_id``: ``id_2026``): OpenRouter-like ids and fields plus AIML's
+    top-level ``meta.usage``.
 
     ``credits_used`` at 1 USD = 2,000,000 credits (AIML-DOCS faq/how-can-i-track-my-funds).
     """
@@ -46,7 +52,7 @@ def completion_document_2026(response_id: str, created: int, model: Model, reply
     usd = (reply.prompt_tokens * prices["input"] + reply.completion_tokens * prices["output"]) / 1_000_000
     message = message_of(reply) | {"refusal": None, "reasoning": None}
     return {
-        "id": "gen-" + str(created) + "-" + response_id.replace("-", "")[:20],
+        "id": gen_id,
         "object": "chat.completion",
         "created": created,
         "model": model.id,
@@ -58,7 +64,7 @@ def completion_document_2026(response_id: str, created: int, model: Model, reply
     }  # fmt: skip
 
 
-def stream_events(response_id: str, created: int, model: Model, reply: Reply, done: bool = True) -> LazyChunks:
+def stream_events(response_id: str, created: int | str, model: Model, reply: Reply, done: bool = True) -> LazyChunks:
     """SSE chunks with ``usage: null``, a final ``choices: []`` usage chunk, then ``[DONE]`` (AIML-DOCS streaming).
 
     Made as they are sent: a client that reads slowly holds a socket buffer, not the whole transcript.

@@ -6,10 +6,11 @@ from mockserver.behaviour.catalogue import Model
 from mockserver.behaviour.chat import ChatQuery, Reply
 from mockserver.behaviour.validation import SchemaProblem, zod_message
 from mockserver.engine.call import Call, Operation
-from mockserver.http import MockResponse, json_response
+from mockserver.http import MockResponse, json_bytes, json_response
 from mockserver.providers.aimlapi import documents, listing
 from mockserver.providers.aimlapi.errors import body_error, error
 from mockserver.providers.openai_compat import BodyRules, Catalogue, query_from_body, read_body, sse_response
+from mockserver.stamp import Stamp, slot
 
 __all__ = ["OPERATIONS", "RULES"]
 
@@ -52,13 +53,23 @@ def _query(call: Call, body: dict[str, Any]) -> ChatQuery:
 
 def _render(call: Call, query: ChatQuery, reply: Reply | None) -> MockResponse:
     assert call.model is not None and reply is not None
+    model, envelope = call.model, call.quirk("aimlapi.envelope")
+
+    def make() -> Stamp:  # once per distinct request: the id and the time are slots 0 and 1 (mockserver.stamp)
+        if query.stream:
+            done = call.quirk("aimlapi.done") == "on"
+            return Stamp(list(documents.stream_events(slot(0), slot(1), model, reply, done)))
+        shape = documents.completion_document_2026 if envelope == "2026" else documents.completion_document
+        return Stamp([json_bytes(shape(slot(0), slot(1), model, reply))])
+
+    stamp = call.keep("chat", make)
     response_id, created = documents.new_id(call), int(call.now)
+    if envelope == "2026" and not query.stream:
+        response_id = documents.id_2026(response_id, created)
+    values = (f'"{response_id}"'.encode(), str(created).encode())
     if query.stream:
-        done = call.quirk("aimlapi.done") == "on"
-        return sse_response(documents.stream_events(response_id, created, call.model, reply, done), {})
-    if call.quirk("aimlapi.envelope") == "2026":
-        return json_response(200, documents.completion_document_2026(response_id, created, call.model, reply))
-    return json_response(200, documents.completion_document(response_id, created, call.model, reply))
+        return sse_response(stamp.fill(values), {})
+    return MockResponse(200, {"content-type": "application/json"}, stamp.fill_one(values))
 
 
 def list_models(call: Call) -> MockResponse:
