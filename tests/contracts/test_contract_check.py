@@ -128,16 +128,13 @@ def test_target_uses_the_scheme_the_credentials_call_for(monkeypatch: pytest.Mon
     assert "ABSKtoken" not in repr(target)
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+CLOSED = "{closed}"  # a port bound for the test and never listened on: refused, and no other process can take it
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--provider", "openrouter", "--base-url", f"http://127.0.0.1:{_closed_port()}/api/v1"], "cannot reach"),
+        (["--provider", "openrouter", "--base-url", f"http://127.0.0.1:{CLOSED}/api/v1"], "cannot reach"),
         (["--provider", "openrouter", "--base-url", "https://openrouter.ai/api/v1"], "no credentials for live"),
         (["--provider", "aimlapi", "--base-url", "ftp://example.test/v1"], "must be an http(s) URL"),
         (["--provider", "bedrock", "--base-url", "http://127.0.0.1:1/bedrock", "--max-requests", "0"], "at least 1"),
@@ -145,7 +142,10 @@ def _closed_port() -> int:
     ],
 )
 def test_usage_and_connection_errors_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", *argv]) == 2
+    with socket.socket() as held:  # bound, not listening: a port chosen at collection could be taken by then
+        held.bind(("127.0.0.1", 0))
+        closed = str(held.getsockname()[1])
+        assert main(["check", *[a.replace(CLOSED, closed) for a in argv]]) == 2
     assert message in capsys.readouterr().err
 
 
