@@ -27,10 +27,15 @@ BODY = json.dumps({"model": "meta-llama/llama-4-maverick", "stream": True,
 LATENCY = 1.2  # the catalogue's latency_s for Llama 4 Maverick
 
 
-async def stream(app: MockApp, sent: list[dict[str, Any]], headers: list[tuple[bytes, bytes]] = KEY) -> None:
-    """One POST of a chat stream through ``app``; the client stays connected."""
-    scope = {"type": "http", "method": "POST", "path": CHAT, "raw_path": CHAT.encode(), "query_string": b"",
-             "headers": headers, "asgi": {"version": "3.0"}, "http_version": "1.1"}  # fmt: skip
+async def stream(app: MockApp, sent: list[dict[str, Any]], headers: list[tuple[bytes, bytes]] = KEY,
+                 extensions: dict[str, Any] | None = None) -> None:
+    """One POST of a chat stream through ``app`` (with the listener's scope ``extensions``); the client stays
+    connected."""
+    scope: dict[str, Any] = {"type": "http", "method": "POST", "path": CHAT, "raw_path": CHAT.encode(),
+                             "query_string": b"", "headers": headers, "asgi": {"version": "3.0"},
+                             "http_version": "1.1"}  # fmt: skip
+    if extensions is not None:
+        scope["extensions"] = extensions
     incoming = [{"type": "http.request", "body": BODY, "more_body": False}]
 
     async def receive() -> dict[str, Any]:
@@ -236,24 +241,6 @@ def test_a_paced_stream_counts_from_the_listeners_stamp() -> None:
     app = MockApp(MockCore(MockConfig(pace=1.0), clock=clock))
     sent: list[dict[str, Any]] = []
     scope_stamp = time.monotonic() - 0.3  # read off the socket 0.3 s before the app ran
-
-    async def main() -> None:
-        scope = {"type": "http", "method": "POST", "path": CHAT, "raw_path": CHAT.encode(), "query_string": b"",
-                 "headers": KEY, "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "extensions": {RECEIVED: scope_stamp}}  # fmt: skip
-        incoming = [{"type": "http.request", "body": BODY, "more_body": False}]
-
-        async def receive() -> dict[str, Any]:
-            if incoming:
-                return incoming.pop()
-            await asyncio.sleep(3600)
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        await app(scope, receive, send)
-
-    asyncio.run(main())
+    asyncio.run(stream(app, sent, extensions={RECEIVED: scope_stamp}))
     assert sent[0]["status"] == 200
     assert not clock.sleeps or clock.sleeps[0] <= LATENCY - 0.3  # the 0.3 s came off the time to first byte
