@@ -11,7 +11,14 @@ from urllib.parse import parse_qsl, unquote
 from mockserver.parsing import MAX_JSON_DEPTH, parse_json
 
 __all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "Tap", "json_bytes", "json_response",
-           "parse_json"]
+           "parse_json", "split_path"]
+
+
+def split_path(raw_path: str) -> list[str]:
+    """A raw path split on ``/``, each part percent-decoded (so ``%2F`` inside an ARN stays in its part)."""
+    if "%" not in raw_path:
+        return [part for part in raw_path.split("/") if part]
+    return [unquote(part) for part in raw_path.split("/") if part]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +56,7 @@ class MockRequest:
     @property
     def segments(self) -> list[str]:
         """The path split on ``/`` and each part percent-decoded (so ``%2F`` inside an ARN survives)."""
-        if "%" not in self.raw_path:
-            return [part for part in self.raw_path.split("/") if part]
-        return [unquote(part) for part in self.raw_path.split("/") if part]
+        return split_path(self.raw_path)
 
     def bearer_token(self) -> str:
         """The token of an ``Authorization: Bearer <token>`` header ('' when there is none)."""

@@ -83,11 +83,9 @@ class Engine:
 
     # -- routing ------------------------------------------------------------------------------------------------
 
-    def begin(self, request: MockRequest, segments: list[str] | None = None) -> Call:
-        """Route ``request`` (its ``segments``, if already split) and open its ``Call``: provider, operation, path
-        parameters, time and seeded ids."""
-        split = request.segments if segments is None else segments
-        provider, operation, params, known = self.router.route(request.method, request.raw_path, split)
+    def begin(self, request: MockRequest) -> Call:
+        """Route ``request`` and open its ``Call``: provider, operation, path parameters, time and seeded ids."""
+        provider, operation, params, known = self.router.route(request.method, request.raw_path)
         state = self.states[provider.name] if provider is not None else None
         number = next(self._numbers)
         now = self.clock.now()
@@ -98,7 +96,7 @@ class Engine:
 
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request; never raises."""
-        segments = self.router.segments(request)
+        segments = self.router.segments(request.raw_path)
         if segments[:1] == [admin.PREFIX]:
             try:
                 return admin.handle(self, request, segments[1:])
@@ -108,7 +106,7 @@ class Engine:
                 log.exception("unexpected error in %s", request.raw_path)
                 return _FAILURE.to_response()
         started = perf_counter()
-        call = self.begin(request, segments)
+        call = self.begin(request)
         try:
             response = self._run(call)
         except ProviderError as exc:
