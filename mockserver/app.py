@@ -2,6 +2,7 @@
 recorder, are ``record/bridge.py``'s, loaded on first use: ``serve`` never imports them)."""
 
 import asyncio
+import functools
 import importlib
 import time
 from collections import deque
@@ -69,8 +70,7 @@ class MockApp:
             return
         raw_path = scope.get("raw_path") or scope["path"].encode()
         # ASGI header names are lower-case already (the spec); the last of repeated names wins, as in build()
-        known = _HEADER_NAMES
-        headers = {(known.get(k) or _header_name(k)): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = {_header_name(k): v.decode("latin-1") for k, v in scope["headers"]}
         query = scope.get("query_string", b"").decode("latin-1")
         path = raw_path.decode("latin-1")
         if "?" in path and not query:
@@ -87,8 +87,7 @@ class MockApp:
         else:
             response = core.handle(request)
         status = response.status
-        names = _NAMES
-        raw = [(names.get(k) or _name(k), v.encode("latin-1")) for k, v in response.headers.items()]
+        raw = [(_wire_name(k), v.encode("latin-1")) for k, v in response.headers.items()]
         if response.chunks is None:
             if response.delays:
                 await core.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
@@ -116,26 +115,16 @@ class MockApp:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-_HEADER_NAMES: dict[bytes, str] = {}
-"""Request header names as the mock reads them (lower-case text), by the bytes the listener gave; at most 1,024."""
-
-
+@functools.lru_cache(maxsize=1024)
 def _header_name(raw: bytes) -> str:
-    name = raw.decode("latin-1").lower()
-    if len(_HEADER_NAMES) < 1024:
-        _HEADER_NAMES[raw] = name
-    return name
+    """A request header name as the mock reads it (lower-case text), decoded once per distinct name."""
+    return raw.decode("latin-1").lower()
 
 
-_NAMES: dict[str, bytes] = {}
-"""Response header names as sent (lower-case bytes), by the name a provider gave; at most 1,024 are kept."""
-
-
-def _name(name: str) -> bytes:
-    sent = name.lower().encode("latin-1")
-    if len(_NAMES) < 1024:
-        _NAMES[name] = sent
-    return sent
+@functools.lru_cache(maxsize=1024)
+def _wire_name(name: str) -> bytes:
+    """A response header name as sent (lower-case bytes), encoded once per distinct name."""
+    return name.lower().encode("latin-1")
 
 
 class Turns:
