@@ -90,19 +90,20 @@ def _keep_body(raw: bytes, limit: int) -> tuple[Any, bool]:
 
 
 def _read(item: list[Any]) -> "JournalEntry":
-    """The entry of a journal item, made (once) from what ``Journal.record`` kept: headers and query masked, the
-    body read from its raw bytes and hashed. Until then an item holds references, and no secret is copied."""
-    if isinstance(item[0], tuple) and len(item[0]) == 4:  # record_call's (call, status, detail, digest)
-        call, status, detail, digest = item[0]
-        request = call.request
-        item[0] = (call.now, call.provider.name if call.provider else "__mock",
-                   call.operation.name if call.operation else None, call.model.id if call.model else None,
-                   request.method, request.raw_path, request.query_string, request.headers, len(request.body),
-                   digest, status, call.fixture, call.scenario, detail)  # fmt: skip
+    """The entry of a journal item, made (once) from what ``Journal.record`` or ``record_call`` kept: headers and
+    query masked, the body read from its raw bytes and hashed. Until then an item holds references, and no secret
+    is copied."""
     if isinstance(item[0], tuple):
-        (time, provider, operation, model, method, path, query, headers, size, digest, status, fixture, scenario,
+        if len(item[0]) == 3:  # record_call's (call, status, detail)
+            call, status, detail = item[0]
+            request = call.request
+            item[0] = (call.now, call.provider.name if call.provider else "__mock",
+                       call.operation.name if call.operation else None, call.model.id if call.model else None,
+                       request.method, request.raw_path, request.query_string, request.headers, len(request.body),
+                       status, call.fixture, call.scenario, detail)  # fmt: skip
+        (time, provider, operation, model, method, path, query, headers, size, status, fixture, scenario,
          detail) = item[0]  # fmt: skip
-        raw, cut = item[2] if item[2] is not None else (b"", False)
+        raw, cut, digest = item[2] if item[2] is not None else (b"", False, None)
         if digest is None and raw:
             digest = hashlib.sha256(raw).hexdigest()
         masked = {k: v for k, v in map(mask_pair, headers.items())}
@@ -211,42 +212,34 @@ class Journal:
         the journal is read: most entries of a load test are dropped unread. ``detail`` (the outcome the
         inspector shows) is kept as it is and read only when the admin API is.
         """
-        # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
-        limit = self.body_limit if len(body) <= self.body_limit else BODY_BYTES
-        cut = len(body) > limit
-        kept_raw = body[:limit] if cut else body
-        digest = hashlib.sha256(body).hexdigest() if cut else None  # a whole body is hashed when read
-        pending = (time, provider, operation, model, method, path, query, headers, len(body), digest, status,
-                   fixture, scenario, detail)  # fmt: skip
-        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(map(len, headers)) + sum(map(len, headers.values()))
-        cost += detail.cost if detail is not None else 0
-        item: list[Any] = [pending, cost, (kept_raw, cut) if body else None]
-        entry = None if lazy else _read(item)
-        with self._lock:
-            self._entries.append(item)
-            self._bytes += cost
-            while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
-                self._bytes -= self._entries.popleft()[1]
-        return entry
+        pending = (time, provider, operation, model, method, path, query, headers, len(body), status, fixture,
+                   scenario, detail)  # fmt: skip
+        item = self._append(pending, body, path, query, headers, detail.cost if detail is not None else 0)
+        return None if lazy else _read(item)
 
     def record_call(self, call: "Call", status: int, detail: Detail) -> None:
         """Append the entry of an answered ``call`` (the engine's hot path): its fields are read from the call
         when the journal is read, so most entries of a load test, dropped unread, cost a tuple."""
         request = call.request
-        body = request.body
+        self._append((call, status, detail), request.body, request.raw_path, request.query_string, request.headers,
+                     detail.cost)  # fmt: skip
+
+    def _append(self, pending: tuple[Any, ...], body: bytes, path: str, query: str, headers: Mapping[str, str],
+                extra: int) -> list[Any]:
+        """Keep ``pending`` with its body cut to the bound, counted against the bounds; drop the oldest beyond."""
+        # A body refused as too large (beyond max_body_bytes) keeps only BODY_BYTES, even with full bodies.
         limit = self.body_limit if len(body) <= self.body_limit else BODY_BYTES
         cut = len(body) > limit
         kept_raw = body[:limit] if cut else body
-        headers = request.headers
-        cost = 256 + len(kept_raw) + len(request.raw_path) + len(request.query_string) + detail.cost
-        cost += sum(map(len, headers)) + sum(map(len, headers.values()))
-        digest = hashlib.sha256(body).hexdigest() if cut else None
-        item: list[Any] = [(call, status, detail, digest), cost, (kept_raw, cut) if body else None]
+        digest = hashlib.sha256(body).hexdigest() if cut else None  # a whole body is hashed when read
+        cost = 256 + len(kept_raw) + len(path) + len(query) + sum(map(len, headers)) + sum(map(len, headers.values()))
+        item: list[Any] = [pending, cost + extra, (kept_raw, cut, digest) if body else None]
         with self._lock:
             self._entries.append(item)
-            self._bytes += cost
+            self._bytes += item[1]
             while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
                 self._bytes -= self._entries.popleft()[1]
+        return item
 
     def entries(self) -> list[JournalEntry]:
         """All kept entries, oldest first."""
