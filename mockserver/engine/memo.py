@@ -65,19 +65,20 @@ class Memo:
         headers = request.headers  # names, then values: one flat tuple (its length says how many headers)
         return (request.method, request.raw_path, request.query_string, request.body, *headers, *headers.values())
 
-    def get(self, key: Key, version: object) -> Prepared | None:
-        """The prepared request, if one was kept under the fixture store's current ``version``."""
+    def _at(self, version: object) -> dict[Key, Prepared]:
+        """The entries kept under ``version`` of the fixture store (none once it has changed)."""
         if version != self._version:
             self._entries.clear()
             self._version = version
-            return None
-        return self._entries.get(key)
+        return self._entries
+
+    def get(self, key: Key, version: object) -> Prepared | None:
+        """The prepared request, if one was kept under the fixture store's current ``version``."""
+        return self._at(version).get(key)
 
     def put(self, key: Key, version: object, prepared: Prepared) -> None:
         """Keep ``prepared`` (dropping the oldest entry when full)."""
-        if version != self._version:
-            self._entries.clear()
-            self._version = version
+        self._at(version)
         if len(self._entries) >= ENTRIES:
             with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
                 del self._entries[next(iter(self._entries))]
