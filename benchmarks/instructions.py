@@ -5,6 +5,11 @@ bare starlette app of ``benchmarks.compare`` (sending this mock's own answers). 
 in one event loop, no sockets, under ``valgrind --tool=callgrind`` twice (``--few`` and ``--many`` requests,
 ``PYTHONHASHSEED=0``); the difference over the difference in requests cancels start-up and import costs. The
 counts repeat for the same code and inputs whatever else the machine is doing; timings do not.
+
+``wire-`` before a path (``wire-chat``, ``wire-bare-chat``, ...) feeds the request's bytes to the HTTP/1.1
+protocol the server runs (the mock's listener protocol, or uvicorn's own for the bare app) over a transport that
+keeps what is written, on uvloop: uvicorn's parsing, the listener's deadlines and the response's bytes, without
+the kernel.
 """
 
 import argparse
@@ -48,10 +53,62 @@ def _app_and_scope(path: str, work: Path) -> tuple[Any, dict[str, Any], bytes]:
     return app, scope, body
 
 
+class _Transport(asyncio.Transport):
+    """A connection's transport that keeps nothing: the written bytes are only counted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = 0
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8080), "peername": ("127.0.0.1", 40000)}.get(name, default)
+
+    def write(self, data: Any) -> None:
+        self.written += len(data)
+
+    def is_closing(self) -> bool:
+        return False
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+async def _wire(app: Any, scope: dict[str, Any], body: bytes, requests: int, bare: bool) -> None:
+    """``requests`` requests as bytes through the server's HTTP/1.1 protocol on one keep-alive connection."""
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from mockserver.config import ServerLimits
+    from mockserver.inprocess.server import listener_app, protocol_for
+
+    served, http = (app, "httptools") if bare else (listener_app(app), protocol_for(ServerLimits()))
+    config = uvicorn.Config(served, http=http, ws="none", proxy_headers=False, access_log=False, log_level="error",
+                            lifespan="off")  # fmt: skip
+    config.load()
+    protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})  # type: ignore[call-arg]
+    protocol.connection_made(_Transport())
+    head = "".join(f"{k.decode()}: {v.decode()}\r\n" for k, v in scope["headers"])
+    raw = f"POST {scope['path']} HTTP/1.1\r\n{head}content-length: {len(body)}\r\n\r\n".encode() + body
+    for _ in range(requests):
+        protocol.data_received(raw)
+        while not protocol.cycle.response_complete:
+            await asyncio.sleep(0)
+
+
 def _serve(path: str, requests: int) -> None:
     """The measured child: ``requests`` requests through the app (run under valgrind)."""
     with tempfile.TemporaryDirectory() as folder:
-        app, scope, body = _app_and_scope(path, Path(folder))
+        wire = path.startswith("wire-")
+        app, scope, body = _app_and_scope(path.removeprefix("wire-"), Path(folder))
+        if wire:
+            import uvloop  # the loop uvicorn serves on (loop="auto")
+
+            asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+            asyncio.run(_wire(app, scope, body, requests, path.startswith("wire-bare-")))
+            return
 
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": body, "more_body": False}

@@ -6,6 +6,7 @@ import functools
 import importlib
 import time
 from collections import deque
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -68,17 +69,10 @@ class MockApp:
             body += message.get("body", b"")
         if message["type"] == "http.disconnect":
             return
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        # ASGI header names are lower-case already (the spec); the last of repeated names wins, as in build()
-        headers = {_header_name(k): v.decode("latin-1") for k, v in scope["headers"]}
-        query = scope.get("query_string", b"").decode("latin-1")
-        path = raw_path.decode("latin-1")
-        if "?" in path and not query:
-            path, query = path.split("?", 1)
-        request = MockRequest(scope["method"].upper(), path, headers, body, query)
+        request = self._request(scope, body)
         core = self.core
         arrived = 0.0  # only a paced response (--pace, or x-mock-pace) keeps to a schedule from its arrival
-        if core.config.pace > 0 or "x-mock-pace" in headers:
+        if self._paced(request):
             arrived = core.clock.monotonic()
             stamp = (scope.get("extensions") or {}).get(RECEIVED)
             if stamp is not None and type(core.clock).monotonic is Clock.monotonic:  # the same clock: not a fake one
@@ -86,33 +80,74 @@ class MockApp:
             response = await self.turns.handle(request)  # in turns: the loop reads the other requests meanwhile
         else:
             response = core.handle(request)
-        status = response.status
-        raw = [(_wire_name(k), v.encode("latin-1")) for k, v in response.headers.items()]
+        await self.reply(response, arrived, receive, send)
+
+    def answer(self, scope: Scope, body: bytes, host: str | None = None) -> MockResponse | None:
+        """The response to a whole request when it needs no waiting (it is not paced); None: serve it by ASGI.
+
+        The listeners' protocol (``inprocess/direct.py``) writes such a response itself, the bytes ``reply``
+        would have sent, without a task or ASGI messages. ``host``: the ``Host`` of a request that has none.
+        """
+        request = self._request(scope, body, host)
+        return None if self._paced(request) else self.core.handle(request)
+
+    async def reply(self, response: MockResponse, arrived: float, receive: Receive, send: Send) -> None:
+        """Send ``response`` by ASGI; a paced one keeps to its schedule from ``arrived`` (loop time)."""
+        raw = self.head(response)
         if response.chunks is None:
             if response.delays:
-                await core.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation time first
-            if status >= 200 and status not in (204, 304) and "content-length" not in response.headers:
-                raw.append((b"content-length", str(len(response.body)).encode()))
-            await send({"type": "http.response.start", "status": status, "headers": raw})
+                await self.core.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation first
+            await send({"type": "http.response.start", "status": response.status, "headers": raw})
             await send({"type": "http.response.body", "body": response.body})
             return
-        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.start", "status": response.status, "headers": raw})
         if response.delays:
-            if await _paced(response, core.clock, arrived, receive, send):
+            if await _paced(response, self.core.clock, arrived, receive, send):
                 return  # the last piece ended the body
         else:
-            pending: list[bytes] = []
-            size = 0
-            # paced() with no delays: every piece at once, each told to the journal's tap (the inspector's events)
-            for _, chunk in response.paced():
-                pending.append(chunk)
-                size += len(chunk)
-                if size >= self.COALESCE:
-                    await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
-                    pending, size = [], 0
-            if pending:
-                await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
+            for group in self.groups(response):
+                await send({"type": "http.response.body", "body": group, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    @staticmethod
+    def head(response: MockResponse) -> list[tuple[bytes, bytes]]:
+        """The response's headers as sent, in order; a whole body (not 1xx, 204, 304) gets its ``content-length``."""
+        raw = [(_wire_name(k), v.encode("latin-1")) for k, v in response.headers.items()]
+        status = response.status
+        whole = response.chunks is None and status >= 200 and status not in (204, 304)
+        if whole and "content-length" not in response.headers:
+            raw.append((b"content-length", str(len(response.body)).encode()))
+        return raw
+
+    def groups(self, response: MockResponse) -> Iterator[bytes]:
+        """An unpaced stream's sends: its pieces joined up to ``COALESCE`` bytes each, every piece told to the
+        journal's tap (the inspector's events) by ``paced()``."""
+        pending: list[bytes] = []
+        size = 0
+        for _, chunk in response.paced():
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= self.COALESCE:
+                yield b"".join(pending)
+                pending, size = [], 0
+        if pending:
+            yield b"".join(pending)
+
+    def _paced(self, request: MockRequest) -> bool:
+        return self.core.config.pace > 0 or "x-mock-pace" in request.headers
+
+    @staticmethod
+    def _request(scope: Scope, body: bytes, host: str | None = None) -> MockRequest:
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        # ASGI header names are lower-case already (the spec); the last of repeated names wins, as in build()
+        headers = {_header_name(k): v.decode("latin-1") for k, v in scope["headers"]}
+        if host is not None and "host" not in headers:
+            headers["host"] = host
+        query = scope.get("query_string", b"").decode("latin-1")
+        path = raw_path.decode("latin-1")
+        if "?" in path and not query:
+            path, query = path.split("?", 1)
+        return MockRequest(scope["method"].upper(), path, headers, body, query)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -13,10 +13,10 @@ from http import HTTPStatus
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mockserver.config import ServerLimits
 from mockserver.errors import MockError
+from mockserver.inprocess.direct import AtOnce
 from mockserver.inprocess.exchange import PREFACE, received
 
 __all__ = ["GRACE", "GuardedProtocol", "protocol_for"]
@@ -25,8 +25,9 @@ GRACE = 1.0
 """Seconds without a request after which a connection may be closed for a new one (clients send at once)."""
 
 
-class GuardedProtocol(HttpToolsProtocol):
-    """uvicorn's HTTP/1.1 protocol with ``limits`` enforced (a subclass per server: ``protocol_for``)."""
+class GuardedProtocol(AtOnce):
+    """uvicorn's HTTP/1.1 protocol with ``limits`` enforced (a subclass per server: ``protocol_for``), writing
+    the mock's immediate answers itself (``AtOnce``)."""
 
     limits = ServerLimits()
 
@@ -119,8 +120,8 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         """The body is in: stop its deadline, stamp the request's arrival (a paced answer counts from it)."""
         received(self.scope)
-        super().on_message_complete()
         self._cancel()
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
         """Between requests: idle (keep-alive) from now on, unless the next request has begun."""
@@ -236,11 +237,12 @@ class GuardedProtocol(HttpToolsProtocol):
         await send({"type": "http.response.body", "body": body})
 
 
-def protocol_for(limits: ServerLimits) -> type[GuardedProtocol]:
-    """A ``GuardedProtocol`` class enforcing ``limits`` (uvicorn builds one instance per connection)."""
+def protocol_for(limits: ServerLimits, at_once: bool = True) -> type[GuardedProtocol]:
+    """A ``GuardedProtocol`` class enforcing ``limits`` (uvicorn builds one instance per connection); ``at_once``
+    False serves every request through uvicorn's ASGI task."""
 
     class Limited(GuardedProtocol):
         pass
 
-    Limited.limits = limits
+    Limited.limits, Limited.at_once = limits, at_once
     return Limited

@@ -10,6 +10,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,31 +29,70 @@ __all__ = ["ServerThread", "bind", "fit_connections", "free_port", "listener_app
 _RESERVE_FILES = 100  # descriptors kept free under the open-file limit: the process's own, and refused connections
 
 
-def listener_app(app: ASGIApp, admin_port: int | None = None) -> ASGIApp:
-    """``app`` as the mock's listeners serve it.
+def listener_app(app: ASGIApp, admin_port: int | None = None) -> "Listener":
+    """``app`` as the mock's listeners serve it (``Listener``)."""
+    return Listener(app, admin_port)
+
+
+class Listener:
+    """An ASGI app as the mock's listeners serve it.
 
     Every request gets a ``Host`` (an empty one when an HTTP/1.0 client sent none), so the admin guard never
     takes a network request for an in-process call; a client gone mid-request (or closed by a body deadline)
     ends quietly; with ``admin_port`` the admin API is served on that port only and providers on the others.
+    With the mock's app (``at_once``), ``answer``, ``groups`` and ``reply`` are its own, for the
+    protocol to write its immediate answers itself (``inprocess/direct.py``).
     """
 
-    async def listener(scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(self, app: ASGIApp, admin_port: int | None = None) -> None:
+        self.app, self.admin_port = app, admin_port
+        self.at_once = hasattr(app, "answer")
+        self._mock: Any = app  # MockApp (not imported: it is the layer's app, this is its listener)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await app(scope, receive, send)
-        if not any(name == b"host" for name, _ in scope["headers"]):
-            scope = {**scope, "headers": [*scope["headers"], (b"host", b"")]}
-        if admin_port is not None:
-            raw = scope.get("raw_path") or scope["path"].encode()
-            admin = MockRequest.build("GET", raw.decode("latin-1"), []).segments[:1] == [PREFIX]
-            if admin != ((scope.get("server") or ("", None))[1] == admin_port):
-                return await _answer(send, _wrong_port(admin, admin_port).to_response())
+            return await self.app(scope, receive, send)
+        scope = _with_host(scope)
+        wrong = self._wrong_port(scope)
+        if wrong is not None:
+            return await _answer(send, wrong.to_response())
         try:
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
         except Exception as exc:
             if not _client_gone(exc):
                 raise  # else the client is gone: nobody is left to answer
 
-    return listener
+    def answer(self, scope: Scope, body: bytes) -> MockResponse | None:
+        """The mock app's response when it needs no waiting (``MockApp.answer``, given an empty ``Host`` where
+        the request has none), else None."""
+        wrong = self._wrong_port(scope)
+        if wrong is not None:
+            return wrong.to_response()
+        response: MockResponse | None = self._mock.answer(scope, body, "")
+        return response
+
+    def groups(self, response: MockResponse) -> Iterable[bytes]:
+        groups: Iterable[bytes] = self._mock.groups(response)
+        return groups
+
+    async def reply(self, response: MockResponse, receive: Receive, send: Send) -> None:
+        await self._mock.reply(response, 0.0, receive, send)
+
+    def _wrong_port(self, scope: Scope) -> MockError | None:
+        admin_port = self.admin_port
+        if admin_port is None:
+            return None
+        raw = scope.get("raw_path") or scope["path"].encode()
+        admin = MockRequest.build("GET", raw.decode("latin-1"), []).segments[:1] == [PREFIX]
+        if admin != ((scope.get("server") or ("", None))[1] == admin_port):
+            return _wrong_port(admin, admin_port)
+        return None
+
+
+def _with_host(scope: Scope) -> Scope:
+    if any(name == b"host" for name, _ in scope["headers"]):
+        return scope
+    return {**scope, "headers": [*scope["headers"], (b"host", b"")]}
 
 
 def _client_gone(exc: Exception) -> bool:
@@ -124,6 +164,7 @@ def make_server(
     ssl_certfile: Path | None = None,
     ssl_keyfile: Path | None = None,
     date_header: bool = True,
+    at_once: bool = True,
 ) -> tuple[uvicorn.Server, list[socket.socket]]:
     """A uvicorn ``Server`` for ``app`` and its bound sockets (run it with ``server.run(sockets=...)``).
 
@@ -138,6 +179,8 @@ def make_server(
         ssl_certfile: serve HTTPS with this certificate.
         ssl_keyfile: the certificate's key.
         date_header: send a ``Date`` header (off with ``--freeze-time``).
+        at_once: the listener writes the mock's immediate answers itself (``inprocess/direct.py``); False: every
+            request through uvicorn's ASGI task.
     """
     limits = limits or ServerLimits()
     sockets = [bind(host, port)]
@@ -146,7 +189,7 @@ def make_server(
     served_admin = int(sockets[1].getsockname()[1]) if admin_port is not None else None
     config = uvicorn.Config(
         listener_app(app, served_admin),
-        http=protocol_for(limits),
+        http=protocol_for(limits, at_once),
         ws="none",  # the mock serves no WebSocket: an Upgrade request is answered as plain HTTP
         proxy_headers=False,  # X-Forwarded-* is a client's header like any other: never the peer's address
         timeout_keep_alive=limits.keep_alive_timeout,
@@ -177,9 +220,12 @@ class ServerThread:
         admin_port: bool = False,
         ssl_certfile: Path | None = None,
         ssl_keyfile: Path | None = None,
+        at_once: bool = True,
+        date_header: bool = True,
     ) -> None:
         """Start the server; ``admin_port=True`` serves the admin API on a port of its own (``admin_url``);
-        with ``ssl_certfile`` and ``ssl_keyfile`` it serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN)."""
+        with ``ssl_certfile`` and ``ssl_keyfile`` it serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN); ``at_once`` and
+        ``date_header`` are ``make_server``'s."""
         from mockserver.app import create_app
 
         self.core = core or MockCore()
@@ -187,6 +233,7 @@ class ServerThread:
         self._server, sockets = make_server(
             app or create_app(self.core), admin_port=0 if admin_port else None, limits=limits,
             lifespan="off" if app is None else "auto", ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+            at_once=at_once, date_header=date_header,
         )  # fmt: skip
         self.port = int(sockets[0].getsockname()[1])
         self.url = f"{'https' if ssl_certfile else 'http'}://127.0.0.1:{self.port}"
