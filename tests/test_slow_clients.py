@@ -109,6 +109,30 @@ def test_a_slow_body_is_closed_with_408_and_no_traceback(server: ServerThread, e
     time.sleep(0.2)  # let the app see the disconnect (and not log it)
 
 
+def test_the_deadline_sweep_stops_when_idle_and_starts_again() -> None:
+    """One sweep per server runs the deadlines (no loop timer per request); with no connection it stops, and the
+    next connection starts it again: its deadline still fires."""
+    alone = ServerThread(MockCore(), limits=SHORT)
+    try:
+        protocol = alone._server.config.http_protocol_class
+        with connect(alone) as sock:
+            sock.sendall(HEALTH)
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+            running = protocol._sweep  # type: ignore[attr-defined]
+            assert running is not None and running.handle is not None
+        deadline = time.monotonic() + GENEROUS
+        while running.handle is not None and time.monotonic() < deadline:  # stops once no connection is left
+            time.sleep(0.05)
+        assert running.handle is None
+        with connect(alone) as sock:
+            sock.sendall(b"GET /__admin/health HTTP/1.1\r\n")
+            data, took = read_until_closed(sock)
+        assert data.startswith(b"HTTP/1.1 408 ") and took < GENEROUS
+        assert protocol._sweep is not running  # type: ignore[attr-defined]
+    finally:
+        alone.stop()
+
+
 def test_headers_beyond_the_cap_get_431(server: ServerThread) -> None:
     with connect(server) as sock:
         sock.sendall(b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 100_000)

@@ -30,10 +30,12 @@ class GuardedProtocol(AtOnce):
     the mock's immediate answers itself (``AtOnce``)."""
 
     limits = ServerLimits()
+    _sweep: "_Sweep | None" = None  # the server's deadline sweep (a class per server: protocol_for)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._timer: asyncio.TimerHandle | None = None  # the header or the body deadline, whichever is running
+        self._due: float | None = None  # loop time of the header or the body deadline, whichever is running
+        self._late: Any = None  # what to do then (the sweep calls it)
         self._send_timer: asyncio.TimerHandle | None = None
         self._waiting_since: float | None = None  # loop time since which no request is in progress
         self._header_bytes = 0
@@ -78,7 +80,7 @@ class GuardedProtocol(AtOnce):
             data = seen
         if self._waiting_since is not None:
             self._header_bytes += len(data)
-            if self._timer is None:  # the first bytes after a keep-alive pause
+            if self._due is None:  # the first bytes after a keep-alive pause
                 self._arm(self.limits.header_timeout, self._headers_late)
         super().data_received(data)
         if (
@@ -98,7 +100,7 @@ class GuardedProtocol(AtOnce):
         super().on_message_begin()
         if self._waiting_since is None:  # it began inside the data of the request before it
             self._waiting_since, self._header_bytes = self.loop.time(), 1
-        if self._timer is None:
+        if self._due is None:
             self._arm(self.limits.header_timeout, self._headers_late)
 
     def on_headers_complete(self) -> None:
@@ -162,20 +164,20 @@ class GuardedProtocol(AtOnce):
     # -- deadlines and refusals ------------------------------------------------------------------------------
 
     def _arm(self, seconds: float, callback: Any) -> None:
-        self._cancel()
-        self._timer = self.loop.call_later(seconds, callback)
+        """Run ``callback`` once ``seconds`` have passed, at the next sweep (no loop timer per request)."""
+        self._due, self._late = self.loop.time() + seconds, callback
+        sweep = type(self)._sweep
+        if sweep is None or sweep.handle is None or sweep.loop is not self.loop:  # none yet, or stopped when idle
+            type(self)._sweep = _Sweep(self.loop, self.connections, self.limits)
 
     def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._due = None
 
     def _in_flight(self) -> bool:
         """Whether a request before the one being received is still being answered (pipelining)."""
         return self.cycle is not None and not self.cycle.response_complete
 
     def _headers_late(self) -> None:
-        self._timer = None
         if self._waiting_since is None or self.transport.is_closing():
             return
         if self._in_flight():  # a pipelined request waits for the reply before it: its deadline starts again
@@ -189,7 +191,6 @@ class GuardedProtocol(AtOnce):
                      "Send the whole request at once (--header-timeout raises the limit).")  # fmt: skip
 
     def _body_late(self) -> None:
-        self._timer = None
         cycle = self.cycle
         if cycle is None or not cycle.more_body or self.transport.is_closing():
             return
@@ -235,6 +236,26 @@ class GuardedProtocol(AtOnce):
                    (b"connection", b"close"), (b"retry-after", b"1"), (b"x-mock-error", b"true")]  # fmt: skip
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class _Sweep:
+    """One timer per server instead of two per request: every ``interval`` it runs the callbacks of the
+    connections whose deadline has passed (so a deadline fires up to ``interval`` late: a quarter of the shortest
+    deadline or ``GRACE``, at most 0.25 s). It stops when no connection is left and starts again with the next."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, connections: set[Any], limits: ServerLimits) -> None:
+        self.loop, self.connections = loop, connections
+        self.interval = max(0.005, min(limits.header_timeout, limits.body_timeout, GRACE) / 4)
+        self.handle: asyncio.TimerHandle | None = loop.call_later(self.interval, self.run)
+
+    def run(self) -> None:
+        self.handle = self.loop.call_later(self.interval, self.run) if self.connections else None
+        now = self.loop.time()
+        for connection in list(self.connections):
+            due = getattr(connection, "_due", None)  # an HTTP/2 connection keeps its own deadlines
+            if due is not None and due <= now:
+                connection._due = None
+                connection._late()
 
 
 def protocol_for(limits: ServerLimits, at_once: bool = True) -> type[GuardedProtocol]:
