@@ -6,7 +6,7 @@ import functools
 import importlib
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.http import MockRequest, MockResponse
+from mockserver.http import MockRequest, MockResponse, Schedule
 from mockserver.inprocess.exchange import RECEIVED
 
 if TYPE_CHECKING:
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Everything", "MockApp", "create_app", "to_mock_request", "to_starlette_response"]
 _BRIDGE = ("Everything", "to_mock_request", "to_starlette_response")
+
+Later = Callable[["asyncio.Future[MockResponse]", float], None]
+"""Told a paced request's handling (its response, or what it raised) and its arrival time (``MockApp.answer``)."""
 
 
 def __getattr__(name: str) -> Any:
@@ -70,33 +73,45 @@ class MockApp:
         if message["type"] == "http.disconnect":
             return
         request = self._request(scope, body)
-        core = self.core
         arrived = 0.0  # only a paced response (--pace, or x-mock-pace) keeps to a schedule from its arrival
         if self._paced(request):
-            arrived = core.clock.monotonic()
-            stamp = (scope.get("extensions") or {}).get(RECEIVED)
-            if stamp is not None and type(core.clock).monotonic is Clock.monotonic:  # the same clock: not a fake one
-                arrived = min(arrived, stamp)  # read off the socket before this task ran (a burst: up to ~20 ms)
-            response = await self.turns.handle(request)  # in turns: the loop reads the other requests meanwhile
+            arrived = self._arrival(scope)
+            response = await self.turns.submit(request)  # in turns: the loop reads the other requests meanwhile
         else:
-            response = core.handle(request)
+            response = self.core.handle(request)
         await self.reply(response, arrived, receive, send)
 
-    def answer(self, scope: Scope, body: bytes, host: str | None = None) -> MockResponse | None:
-        """The response to a whole request when it needs no waiting (it is not paced); None: serve it by ASGI.
+    def answer(
+        self, scope: Scope, body: bytes, host: str | None = None, later: Later | None = None
+    ) -> MockResponse | None:
+        """The response to a whole request when it needs no waiting (it is not paced); None: a paced one.
 
         The listeners' protocol (``inprocess/direct.py``) writes such a response itself, the bytes ``reply``
-        would have sent, without a task or ASGI messages. ``host``: the ``Host`` of a request that has none.
+        would have sent, without a task or ASGI messages. A paced request is handled in turns (``Turns``) and
+        given to ``later`` with its arrival time, for the protocol to send on its schedule; with no ``later``
+        it is left to be served by ASGI. ``host``: the ``Host`` of a request that has none.
         """
         request = self._request(scope, body, host)
-        return None if self._paced(request) else self.core.handle(request)
+        if not self._paced(request):
+            return self.core.handle(request)
+        if later is not None:
+            arrived = self._arrival(scope)
+            self.turns.submit(request).add_done_callback(lambda done: later(done, arrived))
+        return None
+
+    @property
+    def real_time(self) -> bool:
+        """Whether the core's clock waits in real time (a fake clock's waits are its own: only ``reply`` keeps them)."""
+        clock = type(self.core.clock)
+        return clock.monotonic is Clock.monotonic and clock.asleep is Clock.asleep
 
     async def reply(self, response: MockResponse, arrived: float, receive: Receive, send: Send) -> None:
         """Send ``response`` by ASGI; a paced one keeps to its schedule from ``arrived`` (loop time)."""
         raw = self.head(response)
         if response.chunks is None:
-            if response.delays:
-                await self.core.clock.asleep(sum(response.delays))  # a paced JSON body: latency + generation first
+            if response.delays:  # a paced JSON body: latency + generation from its arrival first
+                clock = self.core.clock
+                await clock.asleep(arrived + sum(response.delays) - clock.monotonic())
             await send({"type": "http.response.start", "status": response.status, "headers": raw})
             await send({"type": "http.response.body", "body": response.body})
             return
@@ -135,6 +150,15 @@ class MockApp:
 
     def _paced(self, request: MockRequest) -> bool:
         return self.core.config.pace > 0 or "x-mock-pace" in request.headers
+
+    def _arrival(self, scope: Scope) -> float:
+        """When a paced request arrived: the listener's stamp (read off the socket before a task or a turn ran;
+        a burst: up to ~20 ms earlier), else now."""
+        arrived = self.core.clock.monotonic()
+        stamp = (scope.get("extensions") or {}).get(RECEIVED)
+        if stamp is not None and type(self.core.clock).monotonic is Clock.monotonic:  # the same clock: not a fake one
+            arrived = min(arrived, stamp)
+        return arrived
 
     @staticmethod
     def _request(scope: Scope, body: bytes, host: str | None = None) -> MockRequest:
@@ -176,8 +200,9 @@ class Turns:
         self.loop: asyncio.AbstractEventLoop | None = None  # whose turns the queue is in (tests run many loops)
         self.jobs: deque[tuple[MockRequest, asyncio.Future[MockResponse]]] = deque()
 
-    async def handle(self, request: MockRequest) -> MockResponse:
-        """``core.handle(request)``, in the first turn with time left."""
+    def submit(self, request: MockRequest) -> "asyncio.Future[MockResponse]":
+        """``core.handle(request)``, in the first turn with time left (awaited by the ASGI app, or told to the
+        listener's protocol by a done callback)."""
         loop = asyncio.get_running_loop()
         if loop is not self.loop:
             self.loop, self.jobs = loop, deque()
@@ -185,7 +210,7 @@ class Turns:
             loop.call_soon(self._turn)
         done: asyncio.Future[MockResponse] = loop.create_future()
         self.jobs.append((request, done))
-        return await done
+        return done
 
     def _turn(self) -> None:
         jobs, until = self.jobs, time.monotonic() + self.budget
@@ -203,37 +228,23 @@ class Turns:
 
 
 async def _paced(response: MockResponse, clock: Clock, arrived: float, receive: Receive, send: Send) -> bool:
-    """Send each piece at its time; stop early when the client disconnects (one pending ``receive``). Whether
-    the body was ended: the last piece goes out as the body's last message (one send, not two, for the busiest
-    moment of a stream, its end).
-
-    The times keep to a schedule counted from the request's arrival: time spent answering, and each sleep's
-    overshoot under load, comes off the next delay, so the time to first token and the tokens per second hold
-    (``python -m benchmarks.paced``). A piece whose time has passed when the one before it goes out (the loop is
-    behind) goes out in the same send: one send for every piece due, not one loop turn each.
+    """Send each piece at its time (``Schedule``: from the request's arrival, pieces already due joined); stop
+    early when the client disconnects (one pending ``receive``). Whether the body was ended: the last piece goes
+    out as the body's last message (one send, not two, for the busiest moment of a stream, its end).
     """
     gone = asyncio.ensure_future(receive())
-    following = iter((response.delays or [])[1:])  # the delay before the next piece, read ahead of the piece
-    due, left = arrived, len(response.chunks or ())
-    pending: list[bytes] = []
+    schedule = Schedule(response, arrived)
     try:
-        for delay, chunk in response.paced():
-            left -= 1
-            due += delay
-            now = clock.monotonic()
-            if delay and now < due:
-                late = now - due + delay  # behind the schedule before this delay
-                # asyncio.sleep: other connections go on meanwhile; a lag under 1 ms is left alone
-                await clock.asleep(delay - late if late > 0.001 else delay)
-                now = clock.monotonic()
+        while (wait := schedule.wait(clock.monotonic())) is not None:
+            if wait:
+                await clock.asleep(wait)  # asyncio.sleep: other connections go on meanwhile
             if gone.done():
+                schedule.close()
                 return False
-            pending.append(chunk)
-            upcoming = next(following, None)
-            if left <= 0 or upcoming is None or due + upcoming >= now:  # the next piece is not due yet, or none
-                await send({"type": "http.response.body", "body": b"".join(pending), "more_body": left > 0})
-                pending.clear()
-        return left <= 0
+            data = schedule.take(clock.monotonic())
+            if data is not None:
+                await send({"type": "http.response.body", "body": data, "more_body": not schedule.ended})
+        return schedule.ended
     finally:
         gone.cancel()
 

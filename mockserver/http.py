@@ -3,15 +3,15 @@
 import json
 import math
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote
 
 from mockserver.parsing import MAX_JSON_DEPTH, parse_json
 
-__all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "Tap", "json_bytes", "json_response",
-           "parse_json", "split_path"]
+__all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "Schedule", "Tap", "json_bytes",
+           "json_response", "parse_json", "split_path"]
 
 
 def split_path(raw_path: str) -> list[str]:
@@ -145,7 +145,7 @@ class MockResponse:
         else:
             yield from self.chunks
 
-    def paced(self) -> Iterator[tuple[float, bytes]]:
+    def paced(self) -> Generator[tuple[float, bytes], None, None]:
         """The wire pieces as they are made, each with the seconds to wait before sending it (0 when not paced)."""
         delays, tap = iter(self.delays or ()), self.tap
         if tap is None:
@@ -165,6 +165,58 @@ class MockResponse:
     def content(self) -> bytes:
         """The whole body as one byte string."""
         return self.body if self.chunks is None else b"".join(self.chunks)
+
+
+class Schedule:
+    """A paced response's pieces on a schedule counted from the request's arrival (a ``monotonic`` time).
+
+    Time spent before a piece (answering, waiting a turn, a wait's overshoot under load) comes off its wait, so
+    the time to first token and the tokens per second hold (``python -m benchmarks.paced``); a piece whose time
+    has passed when the one before it goes out goes out with it: one send for every piece due, not a loop turn
+    each. A transport alternates ``wait`` (take the next piece; how long to wait before it) and ``take`` (the
+    bytes to send now, or None when the next piece is due as well). The ASGI app and the listener's own writer
+    (``inprocess/direct.py``) both send by it.
+    """
+
+    __slots__ = ("due", "following", "left", "pending", "pieces")
+
+    def __init__(self, response: MockResponse, arrived: float) -> None:
+        self.pieces = response.paced()
+        self.following = iter((response.delays or [])[1:])  # the delay before the next piece, read ahead of it
+        self.due, self.left = arrived, 1 if response.chunks is None else len(response.chunks)
+        self.pending: list[bytes] = []
+
+    @property
+    def ended(self) -> bool:
+        """Whether the last piece has been taken."""
+        return self.left <= 0
+
+    def wait(self, now: float) -> float | None:
+        """Take the next piece: the seconds to wait before sending it (0: at once), None when there is none."""
+        try:
+            delay, piece = next(self.pieces)
+        except StopIteration:
+            return None
+        self.left -= 1
+        self.due += delay
+        self.pending.append(piece)
+        if delay and now < self.due:
+            late = now - self.due + delay  # behind the schedule before this delay; a lag under 1 ms is left alone
+            return delay - late if late > 0.001 else delay
+        return 0.0
+
+    def take(self, now: float) -> bytes | None:
+        """After the wait, at ``now``: the pieces to send, joined; None when the next piece is due already."""
+        upcoming = next(self.following, None)
+        if self.left > 0 and upcoming is not None and self.due + upcoming < now:
+            return None
+        data = b"".join(self.pending)
+        self.pending.clear()
+        return data
+
+    def close(self) -> None:
+        """Stop early (the client left): the journal's tap hears that the stream was cut."""
+        self.pieces.close()
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -48,6 +48,7 @@ class Listener:
         self.app, self.admin_port = app, admin_port
         self.at_once = hasattr(app, "answer")
         self._mock: Any = app  # MockApp (not imported: it is the layer's app, this is its listener)
+        self.real_time = bool(getattr(app, "real_time", False))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,21 +63,21 @@ class Listener:
             if not _client_gone(exc):
                 raise  # else the client is gone: nobody is left to answer
 
-    def answer(self, scope: Scope, body: bytes) -> MockResponse | None:
-        """The mock app's response when it needs no waiting (``MockApp.answer``, given an empty ``Host`` where
-        the request has none), else None."""
+    def answer(self, scope: Scope, body: bytes, later: Any) -> MockResponse | None:
+        """The mock app's response when it needs no waiting, else None: a paced one goes to ``later``
+        (``MockApp.answer``, given an empty ``Host`` where the request has none)."""
         wrong = self._wrong_port(scope)
         if wrong is not None:
             return wrong.to_response()
-        response: MockResponse | None = self._mock.answer(scope, body, "")
+        response: MockResponse | None = self._mock.answer(scope, body, "", later)
         return response
 
     def groups(self, response: MockResponse) -> Iterable[bytes]:
         groups: Iterable[bytes] = self._mock.groups(response)
         return groups
 
-    async def reply(self, response: MockResponse, receive: Receive, send: Send) -> None:
-        await self._mock.reply(response, 0.0, receive, send)
+    async def reply(self, response: MockResponse, arrived: float, receive: Receive, send: Send) -> None:
+        await self._mock.reply(response, arrived, receive, send)
 
     def _wrong_port(self, scope: Scope) -> MockError | None:
         admin_port = self.admin_port

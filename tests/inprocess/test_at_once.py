@@ -53,8 +53,13 @@ AT_ONCE = [  # answered by the listener itself
 BY_ASGI = [  # left to uvicorn's task: it reads, frames or waits for these itself
     request("HEAD", "/openrouter/api/v1/models"),
     request("POST", "/openrouter/api/v1/chat/completions", CHAT, "expect: 100-continue"),
-    request("POST", "/openrouter/api/v1/chat/completions", CHAT, "x-mock-pace: 0.001"),
     request("POST", "/openrouter/api/v1/chat/completions", CHAT | {"padding": "x" * 70_000}),
+]
+PACED = [  # written by the listener's timers (direct.Paced), each piece at its time
+    request("POST", "/openrouter/api/v1/chat/completions", CHAT, "x-mock-pace: 0.001"),
+    request("POST", "/openrouter/api/v1/chat/completions", CHAT | {"stream": True}, "x-mock-pace: 0.002"),
+    request("POST", f"/bedrock/model/{MAVERICK}/converse-stream", CONVERSE, "x-mock-pace: 0.002"),
+    request("POST", "/openrouter/api/v1/chat/completions", CHAT, "x-mock-pace: 0.001", "x-mock-fault: 429"),
 ]
 
 
@@ -159,13 +164,50 @@ def test_pipelined_requests_are_answered_in_order_with_the_same_bytes(servers: P
     assert replies.count(b"HTTP/1.1 ") == len(requests)
 
 
+def unchunked(replies: bytes) -> list[tuple[bytes, bytes]]:
+    """Each reply's head and body, its chunks joined: a paced stream's chunks depend on the loop's timing (the
+    pieces already due when one goes out go out with it), its bytes do not."""
+    parsed, rest = [], replies
+    while rest:
+        head, rest = rest.split(b"\r\n\r\n", 1)
+        if b"transfer-encoding: chunked" not in head:
+            length = int(head.split(b"content-length: ")[1].split(b"\r\n")[0])
+            parsed.append((head, rest[:length]))
+            rest = rest[length:]
+            continue
+        body = []
+        while True:
+            size, rest = rest.split(b"\r\n", 1)
+            if size == b"0":
+                rest = rest[2:]
+                break
+            body.append(rest[: int(size, 16)])
+            rest = rest[int(size, 16) + 2 :]
+        parsed.append((head, b"".join(body)))
+    return parsed
+
+
+def test_paced_answers_are_written_by_timers_with_the_same_bytes(servers: Pair, asgi_runs: list[str]) -> None:
+    at_once, by_asgi = servers
+    first = one_by_one(at_once, PACED)
+    assert asgi_runs == []
+    assert unchunked(b"".join(first)) == unchunked(b"".join(one_by_one(by_asgi, PACED)))
+    assert len(asgi_runs) == len(PACED)
+    assert [reply.split(b" ", 2)[1] for reply in first] == [b"200", b"200", b"200", b"429"]
+    assert b"content-length: " in first[0] and first[1].endswith(b"data: [DONE]\n\n\r\n0\r\n\r\n")
+    requests = (PACED + AT_ONCE[:3]) * 2  # a paced reply ends in a timer, which releases the next request
+    replies = unchunked(pipelined(at_once, requests))
+    assert replies == unchunked(pipelined(by_asgi, requests))
+    assert len(replies) == len(requests)
+
+
 def test_what_uvicorn_reads_or_waits_for_goes_its_way(servers: Pair, asgi_runs: list[str]) -> None:
     at_once, by_asgi = servers
     first = one_by_one(at_once, BY_ASGI)
     assert len(asgi_runs) == len(BY_ASGI)
     assert first == one_by_one(by_asgi, BY_ASGI)
     assert [reply.split(b"\r\n", 1)[0].lower() for reply in first] == [
-        b"http/1.1 405 method not allowed", b"http/1.1 100 continue", b"http/1.1 200 ok", b"http/1.1 200 ok"
+        b"http/1.1 405 method not allowed", b"http/1.1 100 continue", b"http/1.1 200 ok"
     ]  # fmt: skip
 
 
