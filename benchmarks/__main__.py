@@ -1,10 +1,12 @@
 """In-process adapters vs the same calls over loopback to uvicorn, with a bare starlette app as the baseline.
 
 Run with ``python -m benchmarks`` (``make bench``). Each case makes warm-up calls, then times ``--calls``
-calls one by one and reports the median and mean per call; the ratios compare medians.
+calls one by one, spread over ``--rounds`` rounds in alternating order, and reports the median and mean per
+call; the ratios compare medians.
 """
 
 import argparse
+import contextlib
 import json
 import statistics
 import time
@@ -76,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--calls", type=int, default=300, help="timed calls per case (default 300)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed calls per case (default 30)")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds the calls are spread over (default 6)")
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -85,45 +88,50 @@ def main() -> None:
     fixed = core.handle(MockRequest.build("POST", "/openrouter/api/v1/chat/completions", headers, request_body)).body
     server, bare = ServerThread(MockCore()), ServerThread(app=bare_app(fixed))
     results: dict[str, list[float]] = {}
-
-    def case(name: str, call: Callable[[], object]) -> None:
-        results[name] = timed(call, args.calls, args.warmup)
-
+    key = "sk-or-v1-bench"
+    raw_body = {"model": MAVERICK, "messages": MESSAGES}
+    plain = httpx2.Client()
+    loopback = OpenAI(base_url=f"{server.url}/openrouter/api/v1", api_key=key, max_retries=0)
+    mocked = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=key, max_retries=0)
+    nothing = contextlib.nullcontext
+    cases: list[tuple[str, Callable[[], object], Callable[[], contextlib.AbstractContextManager[Any]]]] = [
+        ("core.handle, no client (floor)", lambda: core.handle(
+            MockRequest.build("POST", "/openrouter/api/v1/chat/completions", headers, request_body)), nothing),
+        ("httpx2 -> mock server, loopback", lambda: plain.post(
+            f"{server.url}/openrouter/api/v1/chat/completions", json=raw_body, headers=headers), nothing),
+        ("httpx2 -> mock_openrouter, in-process", lambda: plain.post(
+            "https://openrouter.ai/api/v1/chat/completions", json=raw_body, headers=headers), mock_openrouter),
+        ("openai -> bare starlette, loopback (baseline)",
+         openai_chat(OpenAI(base_url=f"{bare.url}/api/v1", api_key=key, max_retries=0)), nothing),
+        ("openai -> mock server, loopback", openai_chat(loopback), nothing),
+        ("openai -> mock_openrouter, in-process (httpx2)", openai_chat(mocked), mock_openrouter),
+        ("openai stream -> mock server, loopback", openai_chat(loopback, True), nothing),
+        ("openai stream -> mock_openrouter, in-process", openai_chat(mocked, True), mock_openrouter),
+        ("boto3 converse -> mock server, loopback", converse(bedrock_client(f"{server.url}/bedrock")), nothing),
+        ("boto3 converse -> mock_bedrock, in-process", converse(bedrock_client()), mock_bedrock),
+        ("boto3 converse_stream -> mock server, loopback", converse(bedrock_client(f"{server.url}/bedrock"), True),
+         nothing),
+        ("boto3 converse_stream -> mock_bedrock, in-process", converse(bedrock_client(), True), mock_bedrock),
+    ]  # fmt: skip
+    rounds = max(1, args.rounds)
     try:
-        key = "sk-or-v1-bench"
-        case("core.handle, no client (floor)", lambda: core.handle(
-            MockRequest.build("POST", "/openrouter/api/v1/chat/completions", headers, request_body)))
-        raw_body = {"model": MAVERICK, "messages": MESSAGES}
-        with httpx2.Client() as plain:
-            case("httpx2 -> mock server, loopback", lambda: plain.post(
-                f"{server.url}/openrouter/api/v1/chat/completions", json=raw_body, headers=headers))
-            with mock_openrouter():
-                case("httpx2 -> mock_openrouter, in-process", lambda: plain.post(
-                    "https://openrouter.ai/api/v1/chat/completions", json=raw_body, headers=headers))
-        case("openai -> bare starlette, loopback (baseline)",
-             openai_chat(OpenAI(base_url=f"{bare.url}/api/v1", api_key=key, max_retries=0)))
-        case("openai -> mock server, loopback",
-             openai_chat(OpenAI(base_url=f"{server.url}/openrouter/api/v1", api_key=key, max_retries=0)))
-        with mock_openrouter():
-            case("openai -> mock_openrouter, in-process (httpx2)",
-                 openai_chat(OpenAI(base_url="https://openrouter.ai/api/v1", api_key=key, max_retries=0)))
-        case("openai stream -> mock server, loopback",
-             openai_chat(OpenAI(base_url=f"{server.url}/openrouter/api/v1", api_key=key, max_retries=0), True))
-        with mock_openrouter():
-            case("openai stream -> mock_openrouter, in-process",
-                 openai_chat(OpenAI(base_url="https://openrouter.ai/api/v1", api_key=key, max_retries=0), True))
-        case("boto3 converse -> mock server, loopback", converse(bedrock_client(f"{server.url}/bedrock")))
-        with mock_bedrock():
-            case("boto3 converse -> mock_bedrock, in-process", converse(bedrock_client()))
-        case("boto3 converse_stream -> mock server, loopback", converse(bedrock_client(f"{server.url}/bedrock"), True))
-        with mock_bedrock():
-            case("boto3 converse_stream -> mock_bedrock, in-process", converse(bedrock_client(), True))
+        # The calls of a case are spread over rounds, cases in alternating order (A B C, C B A, ...), so a
+        # moment when the machine is busy falls on every case alike, not on one block of calls.
+        for number in range(rounds):
+            for name, call, context in cases if number % 2 == 0 else cases[::-1]:
+                calls = args.calls // rounds + (number < args.calls % rounds)
+                with context():
+                    samples = timed(call, calls, args.warmup if number == 0 else min(args.warmup, 5))
+                results.setdefault(name, []).extend(samples)
     finally:
+        plain.close()
         server.stop()
         bare.stop()
+    results = {name: results[name] for name, _, _ in cases}  # in the table's order
 
     median = {name: statistics.median(samples) for name, samples in results.items()}
-    print(f"{args.calls} timed calls per case after {args.warmup} warm-up calls; times per call in ms\n")
+    print(f"{args.calls} timed calls per case in {rounds} alternating rounds, after {args.warmup} warm-up calls "
+          f"(and up to 5 at the start of each later round); times per call in ms\n")
     print(f"{'case':<52} {'median':>8} {'mean':>8}")
     for name, samples in results.items():
         print(f"{name:<52} {median[name] * 1e3:8.3f} {statistics.fmean(samples) * 1e3:8.3f}")

@@ -22,7 +22,8 @@ import httpx
 
 from mockserver.inprocess.server import free_port
 
-BASELINE = "import uvicorn; from mockserver.app import create_app; uvicorn.run(create_app(), port={port}, log_level='error')"
+BASELINE = ("import uvicorn; from mockserver.app import create_app; "
+            "uvicorn.run(create_app(), port={port}, log_level='error')")
 CHAT = {"model": "meta-llama/llama-4-scout", "messages": [{"role": "user", "content": "Hello"}]}
 
 
