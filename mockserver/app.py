@@ -6,7 +6,7 @@ import functools
 import importlib
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.http import MockRequest, MockResponse, Schedule
+from mockserver.http import Later, MockRequest, MockResponse, Schedule
 from mockserver.inprocess.exchange import RECEIVED
 
 if TYPE_CHECKING:
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Everything", "MockApp", "create_app", "to_mock_request", "to_starlette_response"]
 _BRIDGE = ("Everything", "to_mock_request", "to_starlette_response")
-
-Later = Callable[["asyncio.Future[MockResponse]", float], None]
-"""Told a paced request's handling (its response, or what it raised) and its arrival time (``MockApp.answer``)."""
 
 
 def __getattr__(name: str) -> Any:

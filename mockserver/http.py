@@ -5,12 +5,15 @@ import math
 import re
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, unquote
 
 from mockserver.parsing import MAX_JSON_DEPTH, parse_json
 
-__all__ = ["MAX_JSON_DEPTH", "LazyChunks", "MockRequest", "MockResponse", "Schedule", "Tap", "json_bytes",
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["MAX_JSON_DEPTH", "Later", "LazyChunks", "MockRequest", "MockResponse", "Schedule", "Tap", "json_bytes",
            "json_response", "parse_json", "split_path"]
 
 
@@ -165,6 +168,11 @@ class MockResponse:
     def content(self) -> bytes:
         """The whole body as one byte string."""
         return self.body if self.chunks is None else b"".join(self.chunks)
+
+
+Later = Callable[["asyncio.Future[MockResponse]", float], None]
+"""Told a paced request's handling (its response, or what it raised) and its arrival time: the listener's
+protocol hands one to ``MockApp.answer`` and sends the response on its ``Schedule``."""
 
 
 class Schedule:

@@ -19,14 +19,14 @@ import functools
 import re
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol, cast
 
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT
 from uvicorn.protocols.http.httptools_impl import HEADER_RE, STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 
-from mockserver.http import MockResponse, Schedule
+from mockserver.http import Later, MockResponse, Schedule
 
 __all__ = ["Answers", "AtOnce", "Paced"]
 
@@ -34,9 +34,6 @@ _READ_BY_UVICORN = frozenset({b"content-length", b"transfer-encoding", b"connect
 """Response headers uvicorn acts on (length checks, framing, closing): such a response is sent by ASGI."""
 _BAD_VALUE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 """uvicorn's ``HEADER_VALUE_RE``, on text: a value with a control character other than tab is refused."""
-
-
-Later = Callable[["asyncio.Future[MockResponse]", float], None]
 
 
 class Answers(Protocol):
@@ -127,7 +124,7 @@ class AtOnce(HttpToolsProtocol):
         else:
             for group in answers.groups(response):
                 if group:
-                    head += (b"%x\r\n" % len(group), group, b"\r\n")
+                    head += _chunk(group)
             head.append(b"0\r\n\r\n")
         cycle.response_started = True
         self.transport.write(b"".join(head))
@@ -232,12 +229,17 @@ class Paced:
             cycle.response_started = True
             protocol.transport.write(self.head + data)
         else:
-            frame = [b"%x\r\n" % len(data), data, b"\r\n"] if data else []
+            frame = list(_chunk(data)) if data else []
             if last:
                 frame.append(b"0\r\n\r\n")
             protocol.transport.write(b"".join(frame))
         if last:
             protocol._complete(cycle)
+
+
+def _chunk(data: bytes) -> tuple[bytes, bytes, bytes]:
+    """The parts of one chunk of a chunked body, as uvicorn frames it (size in hex, the bytes, CRLF)."""
+    return b"%x\r\n" % len(data), data, b"\r\n"
 
 
 @functools.lru_cache(maxsize=1024)
