@@ -293,4 +293,3 @@ class Http2Protocol(asyncio.Protocol):
 
 def _address(value: Any) -> tuple[str, int] | None:
     return (str(value[0]), int(value[1])) if isinstance(value, tuple) and len(value) >= 2 else None
-

@@ -9,17 +9,17 @@ method untouched, so it still reaches respx (which patches httpcore, one layer b
 
 import importlib
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
-from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.http import MockRequest, MockResponse
-from mockserver.inprocess.base import ProviderMock, make_config, wire_length
+from mockserver.http import MockRequest
+from mockserver.inprocess.base import ProviderMock, make_config
+from mockserver.inprocess.responses import to_library_response
 
 __all__ = ["HttpxMock", "mock_aimlapi", "mock_openrouter"]
 
@@ -140,47 +140,6 @@ def mock_aimlapi(
         config=make_config(config, fixtures=fixtures, strict=strict, seed=seed),
         raise_on_mock_error=raise_on_mock_error,
     )
-
-
-# -- converting responses ---------------------------------------------------------------------------------------
-
-_STREAM_TYPES: dict[str, type] = {}
-
-
-def _stream_type(library: ModuleType) -> type:
-    """A byte stream of ``library`` yielding the mock's chunks one by one, each after its pacing delay."""
-    if library.__name__ not in _STREAM_TYPES:
-
-        class ChunkStream(library.SyncByteStream, library.AsyncByteStream):  # type: ignore[name-defined,misc]
-            def __init__(self, response: MockResponse, clock: Clock) -> None:
-                self._response = response
-                self._clock = clock
-
-            def __iter__(self) -> Iterator[bytes]:
-                for delay, chunk in self._response.paced():
-                    if delay:
-                        self._clock.sleep(delay)  # sync client: time.sleep
-                    yield chunk
-
-            async def __aiter__(self) -> AsyncIterator[bytes]:
-                for delay, chunk in self._response.paced():
-                    if delay:
-                        await self._clock.asleep(delay)  # async client: asyncio.sleep, the loop runs on
-                    yield chunk
-
-        _STREAM_TYPES[library.__name__] = ChunkStream
-    return _STREAM_TYPES[library.__name__]
-
-
-def to_library_response(library: ModuleType, response: MockResponse, clock: Clock | None = None) -> Any:
-    """Build a ``library.Response`` carrying the same status, headers, byte chunks and pacing as the server."""
-    # Lower-cased as starlette sends them (``Response.init_headers``), so both paths give the same bytes.
-    headers = [(name.lower(), value) for name, value in response.headers.items()]
-    length = wire_length(response)
-    if length is not None and not any(name == "content-length" for name, _ in headers):
-        headers.append(("content-length", length))
-    stream = _stream_type(library)(response, clock or Clock())
-    return library.Response(response.status, headers=headers, stream=stream, extensions={"http_version": b"HTTP/1.1"})
 
 
 # -- the process-wide patch ---------------------------------------------------------------------------------------
