@@ -45,6 +45,7 @@ class HttpxMock(ProviderMock):
         self._host = parts.hostname or ""
         self._port = parts.port
         self._prefix = parts.path.rstrip("/")
+        self._mount = self.spec.mount
 
     def owns(self, url: Any) -> bool:
         """Whether an ``httpx.URL`` / ``httpx2.URL`` lies under this mock's base URL."""
@@ -56,8 +57,10 @@ class HttpxMock(ProviderMock):
     def to_mock_request(self, request: Any, body: bytes) -> MockRequest:
         """Rewrite the upstream path to the provider's mount, keeping it percent-encoded as sent."""
         raw: str = request.url.raw_path.decode("ascii")  # path and query exactly as they go on the wire
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
-        return MockRequest.build(request.method, self.spec.mount + raw[len(self._prefix) :], headers, body)
+        path, _, query = raw.partition("?")
+        # ``MockRequest.build``'s normalising in one pass: names lower-cased, the method is upper-case already.
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.headers.raw}
+        return MockRequest(request.method, self._mount + path[len(self._prefix) :], headers, body, query)
 
     def respond(self, request: Any, body: bytes, library: ModuleType) -> Any:
         """Answer an ``httpx``/``httpx2`` request with a response object of the same library."""
