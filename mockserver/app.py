@@ -2,7 +2,6 @@
 recorder, are ``record/bridge.py``'s, loaded on first use: ``serve`` never imports them)."""
 
 import asyncio
-import functools
 import importlib
 import time
 from collections import deque
@@ -15,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.http import Later, MockRequest, MockResponse, Schedule
+from mockserver.http import Later, MockRequest, MockResponse, Schedule, header_name
 from mockserver.inprocess.exchange import RECEIVED
 
 if TYPE_CHECKING:
@@ -104,7 +103,7 @@ class MockApp:
 
     async def reply(self, response: MockResponse, arrived: float, receive: Receive, send: Send) -> None:
         """Send ``response`` by ASGI; a paced one keeps to its schedule from ``arrived`` (loop time)."""
-        raw = self.head(response)
+        raw = response.wire_head()
         if response.chunks is None:
             if response.delays:  # a paced JSON body: latency + generation from its arrival first
                 clock = self.core.clock
@@ -120,16 +119,6 @@ class MockApp:
             for group in self.groups(response):
                 await send({"type": "http.response.body", "body": group, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-    @staticmethod
-    def head(response: MockResponse) -> list[tuple[bytes, bytes]]:
-        """The response's headers as sent, in order; a whole body (not 1xx, 204, 304) gets its ``content-length``."""
-        raw = [(_wire_name(k), v.encode("latin-1")) for k, v in response.headers.items()]
-        status = response.status
-        whole = response.chunks is None and status >= 200 and status not in (204, 304)
-        if whole and "content-length" not in response.headers:
-            raw.append((b"content-length", str(len(response.body)).encode()))
-        return raw
 
     def groups(self, response: MockResponse) -> Iterator[bytes]:
         """An unpaced stream's sends: its pieces joined up to ``COALESCE`` bytes each, every piece told to the
@@ -161,7 +150,7 @@ class MockApp:
     def _request(scope: Scope, body: bytes, host: str | None = None) -> MockRequest:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         # ASGI header names are lower-case already (the spec); the last of repeated names wins, as in build()
-        headers = {_header_name(k): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = {header_name(k): v.decode("latin-1") for k, v in scope["headers"]}
         if host is not None and "host" not in headers:
             headers["host"] = host
         query = scope.get("query_string", b"").decode("latin-1")
@@ -169,18 +158,6 @@ class MockApp:
         if "?" in path and not query:
             path, query = path.split("?", 1)
         return MockRequest(scope["method"].upper(), path, headers, body, query)
-
-
-@functools.lru_cache(maxsize=1024)
-def _header_name(raw: bytes) -> str:
-    """A request header name as the mock reads it (lower-case text), decoded once per distinct name."""
-    return raw.decode("latin-1").lower()
-
-
-@functools.lru_cache(maxsize=1024)
-def _wire_name(name: str) -> bytes:
-    """A response header name as sent (lower-case bytes), encoded once per distinct name."""
-    return name.lower().encode("latin-1")
 
 
 class Turns:

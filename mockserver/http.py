@@ -1,5 +1,6 @@
 """Transport-neutral request and response values shared by the server and the in-process adapters."""
 
+import functools
 import json
 import math
 import re
@@ -13,8 +14,8 @@ from mockserver.parsing import MAX_JSON_DEPTH, parse_json
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["MAX_JSON_DEPTH", "Later", "LazyChunks", "MockRequest", "MockResponse", "Schedule", "Tap", "json_bytes",
-           "json_response", "parse_json", "split_path"]
+__all__ = ["MAX_JSON_DEPTH", "Later", "LazyChunks", "MockRequest", "MockResponse", "Schedule", "Tap", "header_name",
+           "json_bytes", "json_response", "parse_json", "split_path", "wire_name"]
 
 
 def split_path(raw_path: str) -> list[str]:
@@ -22,6 +23,18 @@ def split_path(raw_path: str) -> list[str]:
     if "%" not in raw_path:
         return [part for part in raw_path.split("/") if part]
     return [unquote(part) for part in raw_path.split("/") if part]
+
+
+@functools.lru_cache(maxsize=1024)
+def header_name(raw: bytes) -> str:
+    """A request header name as the mock reads it (lower-case text), decoded once per distinct name."""
+    return raw.decode("latin-1").lower()
+
+
+@functools.lru_cache(maxsize=1024)
+def wire_name(name: str) -> bytes:
+    """A response header name as sent (lower-case bytes), encoded once per distinct name."""
+    return name.lower().encode("latin-1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +153,20 @@ class MockResponse:
     def streamed(self) -> bool:
         """Whether the body is sent as separate chunks."""
         return self.chunks is not None
+
+    def content_length(self) -> int | None:
+        """The ``content-length`` starlette gives a whole body; None for a stream, 1xx, 204, 304."""
+        if self.chunks is not None or self.status < 200 or self.status in (204, 304):
+            return None
+        return len(self.body)
+
+    def wire_head(self) -> list[tuple[bytes, bytes]]:
+        """The headers as sent, in order (names lower-cased, latin-1); a whole body gets its ``content-length``."""
+        raw = [(wire_name(k), v.encode("latin-1")) for k, v in self.headers.items()]
+        length = self.content_length()
+        if length is not None and "content-length" not in self.headers:
+            raw.append((b"content-length", b"%d" % length))
+        return raw
 
     def iter_bytes(self) -> Iterator[bytes]:
         """Yield the body as it goes on the wire."""

@@ -17,7 +17,7 @@ from mockserver.engine.journal import JournalEntry
 from mockserver.errors import MockError
 from mockserver.http import MockRequest, MockResponse
 
-__all__ = ["MockAssertionError", "ProviderMock", "make_config", "wire_length"]
+__all__ = ["MockAssertionError", "ProviderMock", "make_config"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,13 +51,6 @@ def make_config(
         "seed": seed,
     }
     return replace(config or MockConfig(), **{k: v for k, v in overrides.items() if v is not None})
-
-
-def wire_length(response: MockResponse) -> str | None:
-    """The ``content-length`` starlette adds on the wire (``Response.init_headers``): not for streams, 1xx, 204, 304."""
-    if response.chunks is not None or response.status < 200 or response.status in (204, 304):
-        return None
-    return str(len(response.body))
 
 
 class ProviderMock:

@@ -26,7 +26,7 @@ from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
 from mockserver.http import MockRequest, MockResponse
-from mockserver.inprocess.base import ProviderMock, make_config, wire_length
+from mockserver.inprocess.base import ProviderMock, make_config
 
 __all__ = ["BedrockMock", "ChunkedRaw", "mock_bedrock"]
 
@@ -163,9 +163,9 @@ def to_aws_response(url: str, response: MockResponse, clock: Clock | None = None
     headers = HTTPHeaders()
     for name, value in response.headers.items():
         headers[name.lower()] = value  # lower-cased as starlette sends them (``Response.init_headers``)
-    length = wire_length(response)
+    length = response.content_length()
     if length is not None and "content-length" not in headers:
-        headers["content-length"] = length  # StreamingBody checks it
+        headers["content-length"] = str(length)  # StreamingBody checks it
     pieces = list(response.paced())  # botocore reads the whole body in-process anyway
     raw = ChunkedRaw([chunk for _, chunk in pieces], [delay for delay, _ in pieces], clock)
     return AWSResponse(url, response.status, headers, raw)

@@ -156,7 +156,7 @@ class AtOnce(HttpToolsProtocol):
         cycle.on_response()
 
     def _head(self, cycle: RequestResponseCycle, response: MockResponse) -> list[bytes] | None:
-        """The head uvicorn writes for ``response`` (as ``MockApp.head`` gives it), up to its body or first
+        """The head uvicorn writes for ``response`` (as ``MockResponse.wire_head`` gives it), up to its body or first
         chunk; None when uvicorn would check or frame it otherwise."""
         status, whole, headers = response.status, response.chunks is None, response.headers
         if status < 200 or status in (204, 304) or status not in STATUS_LINE:

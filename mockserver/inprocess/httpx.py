@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from mockserver.config import MockConfig
 from mockserver.core import MockCore
-from mockserver.http import MockRequest
+from mockserver.http import MockRequest, header_name
 from mockserver.inprocess.base import ProviderMock, make_config
 from mockserver.inprocess.responses import to_library_response
 
@@ -58,8 +58,8 @@ class HttpxMock(ProviderMock):
         """Rewrite the upstream path to the provider's mount, keeping it percent-encoded as sent."""
         raw: str = request.url.raw_path.decode("ascii")  # path and query exactly as they go on the wire
         path, _, query = raw.partition("?")
-        # ``MockRequest.build``'s normalising in one pass: names lower-cased, the method is upper-case already.
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.headers.raw}
+        # ``MockRequest.build``'s normalising in one pass, as the ASGI app's: the method is upper-case already.
+        headers = {header_name(k): v.decode("latin-1") for k, v in request.headers.raw}
         return MockRequest(request.method, self._mount + path[len(self._prefix) :], headers, body, query)
 
     def respond(self, request: Any, body: bytes, library: ModuleType) -> Any:

@@ -7,7 +7,6 @@ from typing import Any
 
 from mockserver.clock import Clock
 from mockserver.http import MockResponse
-from mockserver.inprocess.base import wire_length
 
 __all__ = ["to_library_response"]
 
@@ -74,12 +73,7 @@ def _types(library: ModuleType) -> tuple[type, type]:
 
 def to_library_response(library: ModuleType, response: MockResponse, clock: Clock | None = None) -> Any:
     """Build a ``library.Response`` carrying the same status, headers, byte chunks and pacing as the server."""
-    # Lower-cased and latin-1 as starlette sends them (``Response.init_headers``), so both paths give the same bytes.
-    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response.headers.items()]
-    names = {name for name, _ in headers}
-    length = wire_length(response)
-    if length is not None and b"content-length" not in names:
-        headers.append((b"content-length", length.encode()))
+    headers = response.wire_head()  # the bytes the server sends
     stream_type, response_type = _types(library)
     built = response_type(
         response.status,
@@ -88,6 +82,7 @@ def to_library_response(library: ModuleType, response: MockResponse, clock: Cloc
         extensions={"http_version": b"HTTP/1.1"},
     )
     # A whole body at once is read without the byte pipeline; a coded one still goes through the decoder.
-    if response.chunks is None and not response.delays and response.tap is None and b"content-encoding" not in names:
+    whole = response.chunks is None and not response.delays and response.tap is None
+    if whole and not any(name == b"content-encoding" for name, _ in headers):
         built._whole = response.body
     return built
