@@ -1,5 +1,6 @@
 """Parse a raw server-sent-events transcript into data events, reporting syntax problems."""
 
+import re
 from dataclasses import dataclass, field
 
 from contracts.checks import SSE_SYNTAX, Severity, Violation
@@ -9,6 +10,9 @@ __all__ = ["Event", "parse"]
 # WHATWG HTML §9.2 "Server-sent events" field names; OpenRouter and AI/ML API only use data
 # (wire-contracts §1.4, §2.4), so the others are reported as warnings.
 _KNOWN_FIELDS = {"data", "event", "id", "retry"}
+# The stream's only line ends (WHATWG HTML §9.2.5: CRLF, LF, CR). Not str.splitlines(), which also splits on
+# U+2028, U+2029, U+0085, VT, FF and FS/GS/RS: characters a JSON string may carry unescaped inside a data line.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,9 @@ def parse(raw: str | bytes, *, named: bool = False) -> tuple[list[Event], list[V
     data: list[str] = []
     fields: dict[str, str] = {}
     start = 0
-    lines = raw.splitlines()
+    lines = _LINE_END.split(raw)
+    if lines[-1] == "":  # what follows the last line end is not a line (as splitlines() drops it)
+        lines.pop()
     for number, line in enumerate(lines, start=1):
         if not line:
             if data:

@@ -17,10 +17,20 @@ def test_multiline_data_crlf_and_no_space() -> None:
     assert found == []
 
 
+def test_only_cr_and_lf_end_lines() -> None:
+    # A JSON string may carry U+2028, U+2029, U+0085, VT, FF, FS, GS, RS unescaped (found by tests/fuzz with a
+    # tool's name "\u2028" echoed in a Responses stream); str.splitlines() would cut the data line at each.
+    text = '{"name":"a\u2028b\u2029c\x85d\x0be\x0cf\x1cg\x1dh\x1ei"}'
+    events, found = parse(f"data: {text}\n\ndata: [DONE]\n\n".encode())
+    assert [e.data for e in events] == [text, "[DONE]"]
+    assert found == []
+
+
 def test_unterminated_last_event_is_kept_with_a_warning() -> None:
-    events, found = parse("data: [DONE]")
-    assert [e.data for e in events] == ["[DONE]"]
-    assert [(v.check, v.severity) for v in found] == [("sse.syntax", Severity.WARNING)]
+    for transcript in ("data: [DONE]", "data: [DONE]\n", "data: [DONE]\r\n"):
+        events, found = parse(transcript)
+        assert [e.data for e in events] == ["[DONE]"]
+        assert [(v.check, v.severity) for v in found] == [("sse.syntax", Severity.WARNING)]
 
 
 def test_unexpected_lines_and_fields() -> None:
